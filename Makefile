@@ -1,0 +1,75 @@
+# IGEMOJI — every developer command. `make install` is idempotent: each step is
+# a stamp file that is rebuilt only when its inputs change.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+export DATA_DIR ?= $(CURDIR)/var
+export MODELS_DIR ?= $(CURDIR)/models
+export PORT ?= 8000
+export AI_PORT ?= 8001
+export WORKER_METRICS_PORT ?= 8002
+
+.PHONY: install run test bench lint models frontend \
+        test-ai test-main test-frontend test-integration test-e2e test-browser test-deploy \
+        stack stack-check stack-stop
+
+# ---------------------------------------------------------------- install
+install: $(VENV)/.stamp models frontend
+
+$(VENV)/.stamp: requirements/lock.txt requirements/nodeps.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --disable-pip-version-check -r requirements/lock.txt
+	# fer's declared deps (facenet-pytorch, numpy<2, old Pillow/torch) fight rembg:
+	# fer.fer itself needs only cv2, numpy, requests, tensorflow, PIL, pkg_resources.
+	$(PIP) install -q --disable-pip-version-check --no-deps -r requirements/nodeps.txt
+	touch $@
+
+# Model files are placed here, at install time, never during a request.
+models: $(VENV)/.stamp
+	$(PY) -m ai_server.setup_models --dir "$(MODELS_DIR)"
+
+frontend:
+	@if [ -f frontend/package.json ]; then $(MAKE) --no-print-directory frontend/dist/.stamp; fi
+
+FRONTEND_SRC := $(shell find frontend -path frontend/node_modules -prune -o -path frontend/dist -prune -o -type f -print 2>/dev/null)
+frontend/dist/.stamp: $(FRONTEND_SRC)
+	cd frontend && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run build
+	touch $@
+
+# ---------------------------------------------------------------- run
+run: install
+	$(PY) -m scripts.run_local
+
+# ---------------------------------------------------------------- test
+test: install
+	$(MAKE) --no-print-directory lint test-ai test-main test-frontend test-integration test-e2e test-browser
+
+lint: $(VENV)/.stamp
+	$(VENV)/bin/ruff check .
+
+test-ai: $(VENV)/.stamp
+	$(PY) -m pytest -q ai_server/tests
+
+test-main: $(VENV)/.stamp
+	@if [ -d main_server ]; then cd main_server && ../$(PY) -m pytest -q; fi
+
+test-frontend:
+	@if [ -f frontend/package.json ]; then cd frontend && npm test --silent; fi
+
+# Real PostgreSQL + RabbitMQ + worker + ai_server; skipped (with a message) when
+# those services do not answer.
+test-integration: $(VENV)/.stamp
+	@if [ -d tests/integration ]; then $(PY) -m pytest -q tests/integration; fi
+
+test-e2e: $(VENV)/.stamp
+	@if [ -d tests/e2e ]; then $(PY) -m pytest -q tests/e2e; fi
+
+test-browser:
+	@if [ -f tests/browser/run.sh ]; then bash tests/browser/run.sh; fi
+
+# ---------------------------------------------------------------- bench
+bench: install
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b; done
