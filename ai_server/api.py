@@ -1,0 +1,125 @@
+"""HTTP in/out only: decode the request, call the pipeline, encode the answer."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import time
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+
+from ai_server import metrics
+from ai_server.classifiers.base import EMOTIONS
+from ai_server.errors import ApiError, bad_request
+from ai_server.inputs import file_bytes, parse_boxes, parse_overrides
+from ai_server.models import Models
+from ai_server.pipeline.cutout import cutout
+from ai_server.pipeline.decode import decode_image, encode_image
+from ai_server.service import StageTimer, find_faces, paste_emojis
+
+bp = Blueprint("ai", __name__)
+log = logging.getLogger("ai_server.api")
+
+TIMED_ENDPOINTS = {"ai.analyze": "analyze", "ai.compose": "compose", "ai.cutout": "cutout"}
+EMOJI_MAX_PIXELS = 16_000_000
+
+
+def _models() -> Models:
+    return current_app.extensions["ai_models"]
+
+
+@bp.before_app_request
+def _start_timer() -> None:
+    g.started = time.perf_counter()
+    g.timer = StageTimer()
+
+
+@bp.after_app_request
+def _record(response: Response) -> Response:
+    endpoint = TIMED_ENDPOINTS.get(request.endpoint or "")
+    if endpoint is None:
+        return response
+    seconds = time.perf_counter() - g.get("started", time.perf_counter())
+    metrics.REQUESTS.labels(endpoint=endpoint, status=str(response.status_code)).inc()
+    metrics.REQUEST_SECONDS.labels(endpoint=endpoint).observe(seconds)
+    metrics.update_memory()
+    timer = g.get("timer")
+    log.info(
+        "request endpoint=%s status=%s ms=%.1f faces=%s stages=%s",
+        endpoint,
+        response.status_code,
+        seconds * 1000,
+        g.get("face_count", "-"),
+        timer.ms if timer else {},
+    )
+    return response
+
+
+def _decode(data: bytes, *, keep_alpha: bool, max_pixels: int | None = None):
+    with g.timer.stage("decode"):
+        return decode_image(data, max_pixels=max_pixels or int(current_app.config["MAX_PIXELS"]), keep_alpha=keep_alpha)
+
+
+@bp.post("/v1/analyze")
+def analyze():
+    image = _decode(file_bytes(request, "image"), keep_alpha=False)
+    boxes = parse_boxes(request, image.width, image.height)
+    _, faces_json = find_faces(_models(), current_app.config, image.rgb, boxes, g.timer)
+    g.face_count = len(faces_json)
+    return jsonify({"width": image.width, "height": image.height, "faces": faces_json})
+
+
+@bp.post("/v1/compose")
+def compose():
+    photo_bytes = file_bytes(request, "image")
+    missing = [e for e in EMOTIONS if e not in request.files]
+    if missing:
+        raise bad_request("missing_field", f"Emoji picture(s) missing: {', '.join(missing)} (one PNG per emotion).")
+    overrides = parse_overrides(request)
+    image = _decode(photo_bytes, keep_alpha=True)
+    boxes = parse_boxes(request, image.width, image.height)
+    emojis = {}
+    for emotion in EMOTIONS:
+        try:
+            emojis[emotion] = _decode(file_bytes(request, emotion), keep_alpha=True, max_pixels=EMOJI_MAX_PIXELS).pixels
+        except ApiError as exc:
+            exc.message = f"Emoji '{emotion}': {exc.message}"
+            raise
+    config = current_app.config
+    faces, faces_json = find_faces(_models(), config, image.rgb, boxes, g.timer)
+    g.face_count = len(faces_json)
+    with g.timer.stage("compose"):
+        out = paste_emojis(image.pixels, faces, faces_json, emojis, overrides, scale=float(config["EMOJI_SCALE"]))
+        data, fmt = encode_image(out, image.format, jpeg_quality=int(config["JPEG_QUALITY"]))
+    return jsonify(
+        {
+            "width": image.width,
+            "height": image.height,
+            "faces": faces_json,
+            "message": None if faces_json else "No face found in this photo.",
+            "image": {"format": fmt, "base64": base64.b64encode(data).decode("ascii")},
+        }
+    )
+
+
+@bp.post("/v1/cutout", endpoint="cutout")
+def cutout_view():
+    image = _decode(file_bytes(request, "image"), keep_alpha=True)
+    with g.timer.stage("cutout"):
+        rgba, method = cutout(image.pixels, _models().cutout_session)
+        data, _ = encode_image(rgba, "PNG")
+    return Response(data, mimetype="image/png", headers={"X-Cutout-Method": method})
+
+
+@bp.get("/healthz")
+def healthz():
+    health = _models().health()
+    health["status"] = "ok" if health["cutout_model"]["available"] else "degraded"
+    health["emotion_models"] = [c["name"] for c in health["classifiers"]]
+    return jsonify(health)
+
+
+@bp.get("/metrics")
+def metrics_view():
+    body, content_type = metrics.render()
+    return Response(body, content_type=content_type)

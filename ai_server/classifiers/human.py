@@ -1,0 +1,96 @@
+"""The second expression classifier: the emotion net of `@vladmandic/human` (MIT).
+
+oarriaga's mini-Xception trained on FER2013, converted once to ONNX at install
+time (``human_install``) and run with onnxruntime. Its input is what the net was
+trained on: the face box as detected (no padding, as human crops it), grayscale,
+64x64 with a bicubic resize, pixels scaled to [-1, 1]. Outputs are already in
+``EMOTIONS`` order.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+from PIL import Image
+
+from ai_server.classifiers.base import EMOTIONS, Box
+from ai_server.classifiers.human_convert import INPUT_NAME, OUTPUT_NAME
+from ai_server.classifiers.human_install import (
+    MODEL_FILE,
+    default_models_dir,
+    is_installed,
+    model_dir,
+)
+
+log = logging.getLogger(__name__)
+
+INPUT_SIZE = 64
+# ITU-R 601 luma, the weights human (and MATLAB's rgb2gray) use.
+_LUMA = np.array([0.2989, 0.5870, 0.1140], dtype=np.float32)
+
+
+class ModelNotInstalledError(RuntimeError):
+    """The ONNX file is missing or does not match its manifest: run `make models`."""
+
+
+def crop_box(image: np.ndarray, box: Box) -> np.ndarray:
+    """The part of ``image`` inside ``box``, clipped at the image edges.
+
+    Clipping (rather than padding with invented pixels) keeps a horizontally
+    mirrored image with a mirrored box giving exactly the mirrored crop.
+    """
+    x, y, w, h = (int(v) for v in box)
+    height, width = image.shape[:2]
+    x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + w, width), min(y + h, height)
+    if x1 <= x0 or y1 <= y0:
+        raise ValueError(f"face box {list(box)} is empty or outside the {width}x{height} image")
+    return image[y0:y1, x0:x1]
+
+
+def preprocess(image: np.ndarray, box: Box) -> np.ndarray:
+    """(64, 64, 1) float32 in [-1, 1] for one face."""
+    gray = crop_box(image, box).astype(np.float32) @ _LUMA
+    # Pillow's bicubic filter widens its support when shrinking (antialiasing);
+    # photo faces are often 5-20x larger than the 48 px FER2013 crops the net saw,
+    # and OpenCV's fixed 4x4 bicubic would alias there.
+    small = Image.fromarray(gray, mode="F").resize((INPUT_SIZE, INPUT_SIZE), Image.Resampling.BICUBIC)
+    pixels = np.clip(np.asarray(small, dtype=np.float32), 0.0, 255.0)
+    return (pixels / 127.5 - 1.0)[:, :, None]
+
+
+class HumanEmotionClassifier:
+    """Implements ``base.Classifier``; one onnxruntime session, shared by threads."""
+
+    name = "human"
+
+    def __init__(self, models_dir: Path | str | None = None, *, threads: int = 1) -> None:
+        models_dir = Path(models_dir) if models_dir else default_models_dir()
+        path = model_dir(models_dir) / MODEL_FILE
+        if not is_installed(models_dir):
+            raise ModelNotInstalledError(
+                f"{path} is missing or does not match its manifest; run `make models`")
+        started = time.perf_counter()
+        options = ort.SessionOptions()
+        # Small net, small batches: one thread a call is fastest and leaves the
+        # other cores to the other gunicorn workers.
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(
+            str(path), sess_options=options, providers=["CPUExecutionProvider"])
+        self.model_path = path
+        self.load_seconds = time.perf_counter() - started
+        log.info("classifier_loaded name=%s path=%s seconds=%.3f", self.name, path, self.load_seconds)
+
+    def predict(self, image: np.ndarray, boxes: list[Box]) -> np.ndarray:
+        if not boxes:
+            return np.zeros((0, len(EMOTIONS)), dtype=np.float32)
+        if image.ndim != 3 or image.shape[2] != 3:
+            raise ValueError(f"expected an HxWx3 RGB image, got shape {image.shape}")
+        batch = np.stack([preprocess(image, box) for box in boxes])
+        # InferenceSession.run is thread-safe; no lock needed.
+        probs = self._session.run([OUTPUT_NAME], {INPUT_NAME: batch})[0]
+        return probs.astype(np.float32, copy=False)

@@ -1,0 +1,62 @@
+"""Settings of the AI server: defaults here, overridden by ``AI_*`` environment variables.
+
+Every variable is documented in docs/ai_server.md. Flask's ``from_prefixed_env("AI")``
+parses values as JSON where it can, so ``AI_DETECT_MAX_SIDE=960`` arrives as an int.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def defaults() -> dict[str, Any]:
+    """Defaults that make a laptop run work; read at call time so tests can set env first."""
+    models_dir = os.environ.get("MODELS_DIR") or str(REPO_ROOT / "models")
+    return {
+        "MODELS_DIR": models_dir,
+        # u2netp (4.5 MB) or isnet-general-use (170 MB); both Apache-2.0.
+        "CUTOUT_MODEL": "u2netp",
+        "CUTOUT_MODEL_PATH": "",  # empty: <MODELS_DIR>/<CUTOUT_MODEL>.onnx
+        "EMOTION_MODELS": "fer,human",
+        "FLIP_AVERAGE": True,
+        # Detection runs on a copy whose long side is at most this many pixels.
+        "DETECT_MAX_SIDE": 1280,
+        # Smallest face MTCNN looks for, in pixels of that bounded copy.
+        "MIN_FACE_SIZE": 20,
+        "DETECT_SCALE_FACTOR": 0.709,
+        "MIN_CONFIDENCE": 0.9,
+        "MAX_PIXELS": 40_000_000,
+        "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+        "MAX_FACES": 64,
+        # Emoji side relative to the face box (the visible part covers the box plus a margin).
+        "EMOJI_SCALE": 1.25,
+        "JPEG_QUALITY": 92,
+        # Load models when the app is created (each gunicorn worker, after fork);
+        # tests turn it off to build apps without models.
+        "EAGER_LOAD": True,
+    }
+
+
+def load_config(app, test_config: dict[str, Any] | None) -> None:
+    app.config.update(defaults())
+    app.config.from_prefixed_env("AI")
+    if test_config:
+        app.config.update(test_config)
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_CONTENT_LENGTH"])
+
+
+def cutout_model_path(config: dict[str, Any]) -> Path:
+    explicit = str(config.get("CUTOUT_MODEL_PATH") or "")
+    if explicit:
+        return Path(explicit)
+    return Path(config["MODELS_DIR"]) / f"{config['CUTOUT_MODEL']}.onnx"
+
+
+def emotion_model_names(config: dict[str, Any]) -> list[str]:
+    raw = config["EMOTION_MODELS"]
+    names = raw if isinstance(raw, list) else str(raw).split(",")
+    return [n.strip() for n in names if n.strip()]

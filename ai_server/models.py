@@ -1,0 +1,163 @@
+"""Loads MTCNN, the expression classifiers and the rembg session once per process.
+
+Each gunicorn worker builds its own set after the fork (TensorFlow initialised in the
+master can hang forked workers, gunicorn #2478). Objects are reused by every request
+and thread; those that are not thread-safe are wrapped with a lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ai_server import metrics
+from ai_server.classifiers import REGISTRY, Classifier
+from ai_server.config import cutout_model_path, emotion_model_names
+
+log = logging.getLogger("ai_server.models")
+
+# rembg session class for each permissively licensed model we accept (never bria-rmbg:
+# rembg 2.0.86's default is ~1 GB and CC BY-NC).
+CUTOUT_SESSIONS = {"u2netp": "u2net_custom", "u2net": "u2net_custom", "isnet-general-use": "dis_custom"}
+
+
+class LockedDetector:
+    """MTCNN behind a lock: its Keras stages are not documented as thread-safe."""
+
+    def __init__(self, mtcnn: Any) -> None:
+        self._mtcnn = mtcnn
+        self._lock = threading.Lock()
+
+    def detect_faces(self, image: np.ndarray, **kwargs: Any) -> list[dict[str, Any]]:
+        with self._lock:
+            return self._mtcnn.detect_faces(image, **kwargs)
+
+
+_SHARED: dict[tuple, tuple[Any, float]] = {}
+_SHARED_LOCK = threading.RLock()
+
+
+def _timed(name: str, build, key: tuple | None = None) -> tuple[Any, float]:
+    """Build a model once per process (per key) and record its load time."""
+    key = key or (name,)
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            start = time.perf_counter()
+            obj = build()
+            seconds = time.perf_counter() - start
+            metrics.MODEL_LOAD_SECONDS.labels(model=name).set(seconds)
+            log.info("model loaded model=%s seconds=%.2f", name, seconds)
+            _SHARED[key] = (obj, seconds)
+        return _SHARED[key]
+
+
+def _build_mtcnn() -> LockedDetector:
+    from mtcnn import MTCNN
+
+    detector = LockedDetector(MTCNN(device="CPU:0"))
+    # One tiny call builds the Keras graphs now, not during the first request.
+    detector.detect_faces(np.zeros((48, 48, 3), dtype=np.uint8))
+    return detector
+
+
+class Models:
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.emotion_names = emotion_model_names(config)
+        unknown = [n for n in self.emotion_names if n not in REGISTRY]
+        if unknown or not self.emotion_names:
+            raise ValueError(f"AI_EMOTION_MODELS: unknown {unknown or 'empty'}; choose from {sorted(REGISTRY)}")
+        self.cutout_name = str(config["CUTOUT_MODEL"])
+        if self.cutout_name not in CUTOUT_SESSIONS:
+            raise ValueError(f"AI_CUTOUT_MODEL={self.cutout_name!r}: choose from {sorted(CUTOUT_SESSIONS)}")
+        self.cutout_path: Path = cutout_model_path(config)
+        self.load_seconds: dict[str, float] = {}
+        self._lock = threading.RLock()
+        self._detector: LockedDetector | None = None
+        self._classifiers: list[Classifier] | None = None
+        self._cutout_session: Any = None
+        self._cutout_error: str | None = None
+
+    @property
+    def detector(self) -> LockedDetector:
+        if self._detector is None:
+            with self._lock:
+                if self._detector is None:
+                    self._detector, self.load_seconds["mtcnn"] = _timed("mtcnn", _build_mtcnn)
+        return self._detector
+
+    @property
+    def classifiers(self) -> list[Classifier]:
+        if self._classifiers is None:
+            with self._lock:
+                if self._classifiers is None:
+                    loaded = []
+                    for name in self.emotion_names:
+                        clf, self.load_seconds[name] = _timed(name, REGISTRY[name])
+                        loaded.append(clf)
+                    self._classifiers = loaded
+        return self._classifiers
+
+    def cutout_session(self) -> Any:
+        """The rembg session, or None when the model file is missing (checked again each
+        call, so a file copied in later is picked up without a restart)."""
+        if self._cutout_session is not None:
+            return self._cutout_session
+        with self._lock:
+            if self._cutout_session is None:
+                if not self.cutout_path.is_file():
+                    self._cutout_error = f"model file missing: {self.cutout_path}"
+                    return None
+                try:
+                    self._cutout_session, self.load_seconds["rembg"] = _timed(
+                        "rembg", self._build_rembg, ("rembg", self.cutout_name, str(self.cutout_path))
+                    )
+                    self._cutout_error = None
+                except Exception as exc:  # a corrupt file: report it, answer 503
+                    log.exception("rembg session failed path=%s", self.cutout_path)
+                    self._cutout_error = f"model file unusable: {exc}"
+                    return None
+        return self._cutout_session
+
+    def _build_rembg(self) -> Any:
+        from rembg import new_session
+
+        # The *_custom sessions take a path and never download anything.
+        return new_session(CUTOUT_SESSIONS[self.cutout_name], model_path=str(self.cutout_path))
+
+    def load_all(self) -> None:
+        _ = self.detector, self.classifiers
+        self.cutout_session()
+
+    def health(self) -> dict[str, Any]:
+        session_ready = self._cutout_session is not None
+        return {
+            "detector": {"name": "mtcnn", "loaded": self._detector is not None},
+            "classifiers": [
+                {"name": n, "loaded": self._classifiers is not None} for n in self.emotion_names
+            ],
+            "cutout_model": {
+                "name": self.cutout_name,
+                "path": str(self.cutout_path),
+                "available": session_ready or self.cutout_path.is_file(),
+                "loaded": session_ready,
+                "error": None if session_ready else (self._cutout_error or ("missing" if not self.cutout_path.is_file() else None)),
+            },
+            "load_seconds": {k: round(v, 3) for k, v in self.load_seconds.items()},
+            "versions": versions(),
+        }
+
+
+def versions() -> dict[str, str]:
+    out = {}
+    for dist in ("mtcnn", "fer", "rembg", "tensorflow-cpu", "onnxruntime", "pillow", "opencv-python-headless", "flask"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = "not installed"
+    return out

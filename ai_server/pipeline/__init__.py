@@ -1,0 +1,1 @@
+"""Pure pipeline stages: functions on numpy arrays / PIL images, testable without HTTP."""

@@ -1,0 +1,109 @@
+"""Decode uploads into arrays, safely: formats limited, EXIF orientation applied,
+decompression bombs refused, any Pillow mode normalised to 8-bit RGB(A).
+
+Outputs are rebuilt from pixels, so no metadata (EXIF, GPS, ICC) leaks into them.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from ai_server.errors import ApiError, bad_request
+
+ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP")
+
+
+@dataclass
+class DecodedImage:
+    pixels: np.ndarray  # HxWx3 (RGB) or HxWx4 (RGBA) uint8, EXIF-rotated
+    format: str  # source format as Pillow names it: JPEG, PNG, ...
+
+    @property
+    def rgb(self) -> np.ndarray:
+        """RGB view for the models; transparent areas are composited on white."""
+        if self.pixels.shape[2] == 3:
+            return self.pixels
+        alpha = self.pixels[:, :, 3:4].astype(np.float32) / 255.0
+        rgb = self.pixels[:, :, :3].astype(np.float32) * alpha + 255.0 * (1.0 - alpha)
+        return np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
+
+    @property
+    def width(self) -> int:
+        return int(self.pixels.shape[1])
+
+    @property
+    def height(self) -> int:
+        return int(self.pixels.shape[0])
+
+
+def _to_8bit(img: Image.Image) -> Image.Image:
+    """Bring wide modes (I;16, I, F) to L without clipping, by their real range."""
+    arr = np.asarray(img)
+    if arr.dtype == np.uint8:
+        return Image.fromarray(arr)
+    arr = arr.astype(np.float64)
+    if img.mode.startswith("I;16") or (img.mode == "I" and arr.max(initial=0) > 255):
+        arr = arr / 257.0  # 16-bit range → 8-bit
+    elif img.mode == "F" and arr.size and arr.max() <= 1.0:
+        arr = arr * 255.0
+    return Image.fromarray(np.clip(arr + 0.5, 0, 255).astype(np.uint8))
+
+
+def normalise_mode(img: Image.Image, keep_alpha: bool = True) -> np.ndarray:
+    """Any Pillow mode → HxWx3 or HxWx4 uint8."""
+    if img.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
+        img = _to_8bit(img)
+    has_alpha = keep_alpha and (img.mode in ("RGBA", "LA", "PA", "RGBa", "La") or img.has_transparency_data)
+    out = img.convert("RGBA" if has_alpha else "RGB")
+    return np.asarray(out, dtype=np.uint8).copy()
+
+
+def decode_image(data: bytes, *, max_pixels: int, keep_alpha: bool = True) -> DecodedImage:
+    """bytes → DecodedImage, or an ApiError (400 not an image / corrupt, 413 too many pixels)."""
+    if not data:
+        raise bad_request("empty_image", "The uploaded image is empty.")
+    try:
+        img = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
+    except UnidentifiedImageError as exc:
+        raise bad_request(
+            "not_an_image", f"The upload is not an image in a supported format ({', '.join(ALLOWED_FORMATS)})."
+        ) from exc
+    except Image.DecompressionBombError as exc:
+        raise _too_many_pixels(max_pixels) from exc
+    width, height = img.size
+    # Checked on the header, before any pixel is decoded: the bomb never inflates.
+    if width * height > max_pixels:
+        raise _too_many_pixels(max_pixels, width, height)
+    if width == 0 or height == 0:
+        raise bad_request("not_an_image", "The image has no pixels.")
+    fmt = img.format or "PNG"
+    try:
+        img.seek(0)  # first frame of animated GIF / WEBP
+        img.load()
+        img = ImageOps.exif_transpose(img)
+        pixels = normalise_mode(img, keep_alpha=keep_alpha)
+    except Image.DecompressionBombError as exc:
+        raise _too_many_pixels(max_pixels) from exc
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise bad_request("corrupt_image", f"The image could not be decoded ({exc}).") from exc
+    return DecodedImage(pixels=pixels, format=fmt)
+
+
+def _too_many_pixels(max_pixels: int, width: int | None = None, height: int | None = None) -> ApiError:
+    size = f" ({width}×{height})" if width else ""
+    return ApiError(413, "image_too_large", f"The image has too many pixels{size}; the limit is {max_pixels}.")
+
+
+def encode_image(pixels: np.ndarray, source_format: str, *, jpeg_quality: int = 92) -> tuple[bytes, str]:
+    """JPEG out for JPEG in, PNG otherwise; returns (bytes, 'jpeg'|'png')."""
+    buf = io.BytesIO()
+    img = Image.fromarray(pixels)
+    if source_format == "JPEG" and pixels.shape[2] == 3:
+        img.save(buf, format="JPEG", quality=jpeg_quality)
+        return buf.getvalue(), "jpeg"
+    img.save(buf, format="PNG")
+    return buf.getvalue(), "png"

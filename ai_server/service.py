@@ -1,0 +1,88 @@
+"""The pipeline end to end on decoded images: shared by the HTTP API and the CLI."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+from ai_server import metrics
+from ai_server.errors import bad_request
+from ai_server.models import Models
+from ai_server.pipeline.classify import classify_faces, scores_json
+from ai_server.pipeline.compose import compose, placement_for_face
+from ai_server.pipeline.detect import Face, detect_faces, roll_degrees
+
+
+class StageTimer:
+    """Times pipeline stages into ai_stage_seconds and keeps them for the request log."""
+
+    def __init__(self) -> None:
+        self.ms: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            seconds = time.perf_counter() - start
+            metrics.STAGE_SECONDS.labels(stage=name).observe(seconds)
+            self.ms[name] = round(self.ms.get(name, 0.0) + seconds * 1000.0, 2)
+
+
+def find_faces(
+    models: Models, config: Mapping[str, Any], rgb: np.ndarray, boxes: list | None, timer: StageTimer
+) -> tuple[list[Face], list[dict[str, Any]]]:
+    """Detect (unless boxes are given) and classify → (faces, faces JSON)."""
+    if boxes is None:
+        with timer.stage("detect"):
+            faces = detect_faces(
+                models.detector,
+                rgb,
+                max_side=int(config["DETECT_MAX_SIDE"]),
+                min_face_size=int(config["MIN_FACE_SIZE"]),
+                scale_factor=float(config["DETECT_SCALE_FACTOR"]),
+                min_confidence=float(config["MIN_CONFIDENCE"]),
+                max_faces=int(config["MAX_FACES"]),
+            )
+    else:
+        faces = [Face(box=b, landmarks={}, confidence=1.0) for b in boxes]
+    with timer.stage("classify"):
+        probs = classify_faces(
+            models.classifiers, rgb, [f.box for f in faces], flip_average=bool(config["FLIP_AVERAGE"])
+        )
+    out = []
+    for face, scored in zip(faces, scores_json(probs), strict=True):
+        item = face.to_json()
+        if boxes is not None:
+            item["confidence"] = None  # given, not detected
+        item.update(scored)
+        metrics.FACES.labels(emotion=scored["emotion"]).inc()
+        out.append(item)
+    return faces, out
+
+
+def paste_emojis(
+    base: np.ndarray,
+    faces: list[Face],
+    faces_json: list[dict[str, Any]],
+    emojis: Mapping[str, np.ndarray],
+    overrides: Mapping[int, str],
+    *,
+    scale: float,
+) -> np.ndarray:
+    """Apply overrides to faces_json (in place) and paste each face's emoji."""
+    bad = [i for i in overrides if i >= len(faces)]
+    if bad:
+        raise bad_request("bad_overrides", f"overrides name face {bad[0]}, but the photo has {len(faces)} face(s).")
+    items = []
+    for i, (face, item) in enumerate(zip(faces, faces_json, strict=True)):
+        if i in overrides:
+            item["emotion"] = overrides[i]
+            item["overridden"] = True
+        items.append((emojis[item["emotion"]], placement_for_face(face.box, roll_degrees(face))))
+    return compose(base, items, scale=scale)

@@ -1,0 +1,98 @@
+"""Detection box mapping and classification averaging, on arrays with stand-in models."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ai_server.pipeline.classify import classify_faces, mirror_boxes, scores_json
+from ai_server.pipeline.detect import bounded_copy, detect_faces, map_back
+
+
+def test_bounded_copy_limits_the_long_side():
+    img = np.zeros((3000, 4000, 3), np.uint8)
+    small, scale = bounded_copy(img, 1280)
+    assert small.shape[:2] == (960, 1280) and scale == pytest.approx(0.32)
+
+
+def test_small_pictures_are_not_upscaled():
+    img = np.zeros((300, 400, 3), np.uint8)
+    small, scale = bounded_copy(img, 1280)
+    assert small is img and scale == 1.0
+
+
+def test_boxes_and_landmarks_map_back_to_the_original_frame():
+    raw = [{"box": [100, 50, 40, 60], "confidence": 0.99, "keypoints": {"left_eye": [110, 70], "right_eye": [130, 70]}}]
+    (face,) = map_back(raw, 0.25, 4000, 3000)
+    assert face.box == (400, 200, 160, 240)
+    assert face.landmarks["left_eye"] == (440.0, 280.0)
+
+
+def test_mapped_boxes_are_clipped_to_the_image():
+    raw = [{"box": [-5, -5, 30, 30], "confidence": 0.99, "keypoints": {}}]
+    (face,) = map_back(raw, 0.5, 40, 40)
+    assert face.box == (0, 0, 40, 40)
+
+
+class RecordingDetector:
+    """Stand-in MTCNN: answers one face in the middle of whatever it is shown."""
+
+    def __init__(self) -> None:
+        self.shapes: list[tuple[int, ...]] = []
+
+    def detect_faces(self, image, **kwargs):
+        self.shapes.append(image.shape)
+        h, w = image.shape[:2]
+        return [
+            {"box": [w // 4, h // 4, w // 2, h // 2], "confidence": 0.99, "keypoints": {}},
+            {"box": [0, 0, 5, 5], "confidence": 0.5, "keypoints": {}},  # below min_confidence
+        ]
+
+
+def test_detection_runs_on_the_bounded_copy_and_answers_in_full_size():
+    detector = RecordingDetector()
+    img = np.zeros((2000, 4000, 3), np.uint8)
+    faces = detect_faces(detector, img, max_side=1000, min_face_size=20, scale_factor=0.709,
+                         min_confidence=0.9, max_faces=10)
+    assert detector.shapes == [(500, 1000, 3)]
+    assert [f.box for f in faces] == [(1000, 500, 2000, 1000)]
+
+
+class ConstantClassifier:
+    def __init__(self, name: str, row: list[float], flipped_row: list[float] | None = None) -> None:
+        self.name = name
+        self.row, self.flipped_row = row, flipped_row or row
+        self.calls: list[list] = []
+
+    def predict(self, image, boxes):
+        self.calls.append(list(boxes))
+        row = self.flipped_row if len(self.calls) % 2 == 0 else self.row
+        return np.tile(np.asarray(row, np.float32), (len(boxes), 1))
+
+
+def test_mirror_boxes():
+    assert mirror_boxes([(10, 5, 30, 40)], 100) == [(60, 5, 30, 40)]
+
+
+def test_each_classifier_is_flip_averaged_then_classifiers_averaged():
+    a = ConstantClassifier("a", [1, 0, 0, 0, 0, 0, 0], [0, 1, 0, 0, 0, 0, 0])
+    b = ConstantClassifier("b", [0, 0, 0, 1, 0, 0, 0])
+    img = np.zeros((50, 100, 3), np.uint8)
+    probs = classify_faces([a, b], img, [(10, 5, 30, 40)])
+    np.testing.assert_allclose(probs[0], [0.25, 0.25, 0, 0.5, 0, 0, 0], atol=1e-6)
+    assert a.calls == [[(10, 5, 30, 40)], [(60, 5, 30, 40)]]
+
+
+def test_flip_averaging_can_be_turned_off():
+    a = ConstantClassifier("a", [1, 0, 0, 0, 0, 0, 0], [0, 1, 0, 0, 0, 0, 0])
+    probs = classify_faces([a], np.zeros((50, 100, 3), np.uint8), [(10, 5, 30, 40)], flip_average=False)
+    assert probs[0, 0] == pytest.approx(1.0) and len(a.calls) == 1
+
+
+def test_no_boxes_gives_no_rows():
+    assert classify_faces([], np.zeros((5, 5, 3), np.uint8), []).shape == (0, 7)
+
+
+def test_scores_json_names_the_dominant_emotion():
+    (item,) = scores_json(np.asarray([[0.1, 0, 0, 0.2, 0.6, 0.1, 0]], np.float32))
+    assert item["emotion"] == "sad" and sum(item["scores"].values()) == pytest.approx(1.0, abs=1e-3)

@@ -1,0 +1,111 @@
+"""The default expression ensemble (FER + human, each flip-averaged) on real pictures."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+import skimage.data
+from PIL import Image
+
+from ai_server.classifiers import load_classifiers
+from ai_server.classifiers.base import EMOTIONS
+from ai_server.classifiers.human_install import default_models_dir, install_human_model
+from ai_server.config import defaults, emotion_model_names
+from ai_server.pipeline.classify import classify_faces, mirror_boxes
+
+# MTCNN's box for the astronaut, a box with an odd width (crops that do not
+# mirror pixel-exactly for FER, which squares the box) and a non-face region.
+BOXES = [(182, 64, 83, 107), (170, 40, 111, 130), (300, 200, 151, 100)]
+
+
+@pytest.fixture(scope="module")
+def ensemble():
+    install_human_model(default_models_dir())  # no-op when `make models` already ran
+    return load_classifiers(emotion_model_names(defaults()))
+
+
+@pytest.fixture(scope="module")
+def astronaut() -> np.ndarray:
+    return skimage.data.astronaut()
+
+
+def _mirror(image: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(image[:, ::-1])
+
+
+def test_default_ensemble_is_fer_and_human(ensemble):
+    assert [c.name for c in ensemble] == ["fer", "human"]
+
+
+def test_every_classifier_returns_valid_probabilities_for_a_batch(ensemble, astronaut):
+    for classifier in ensemble:
+        probs = classifier.predict(astronaut, BOXES)
+        assert probs.shape == (len(BOXES), 7), classifier.name
+        assert np.all(probs >= 0) and np.all(probs <= 1), classifier.name
+        np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-5, err_msg=classifier.name)
+
+
+def test_ensemble_is_the_average_of_flip_averaged_classifiers(ensemble, astronaut):
+    mirrored = _mirror(astronaut)
+    mirrored_boxes = [(astronaut.shape[1] - x - w, y, w, h) for x, y, w, h in BOXES]
+    per_classifier = [
+        (c.predict(astronaut, BOXES).astype(np.float64) + c.predict(mirrored, mirrored_boxes)) / 2
+        for c in ensemble
+    ]
+    want = np.mean(per_classifier, axis=0)
+    got = classify_faces(ensemble, astronaut, BOXES)
+    np.testing.assert_allclose(got, want, atol=1e-6)
+    # and it is not simply one of its members
+    for member in per_classifier:
+        assert np.abs(got - member).max() > 1e-3
+
+
+def test_flipped_face_gets_the_same_ensemble_scores(ensemble, astronaut):
+    mirrored = _mirror(astronaut)
+    got = classify_faces(ensemble, mirrored, mirror_boxes(BOXES, astronaut.shape[1]))
+    np.testing.assert_allclose(got, classify_faces(ensemble, astronaut, BOXES), atol=1e-6)
+
+
+def test_flip_averaging_changes_scores_where_a_face_is_not_symmetric(ensemble, astronaut):
+    # Without it each classifier sees one orientation only, so the check above is not trivial.
+    plain = classify_faces(ensemble, astronaut, BOXES, flip_average=False)
+    flipped = classify_faces(ensemble, _mirror(astronaut), mirror_boxes(BOXES, astronaut.shape[1]),
+                             flip_average=False)
+    assert np.abs(plain - flipped).max() > 1e-4
+
+
+def test_astronaut_portrait_is_happy_for_the_ensemble(ensemble, astronaut):
+    probs = classify_faces(ensemble, astronaut, BOXES[:1])
+    assert EMOTIONS[int(probs[0].argmax())] == "happy"
+
+
+@pytest.fixture(scope="module")
+def default_app(tiny_cutout_model, ensemble):
+    from ai_server import create_app
+
+    # Default emotion models: only the cut-out model is swapped for the tiny test one.
+    return create_app({"CUTOUT_MODEL_PATH": str(tiny_cutout_model)})
+
+
+def test_healthz_lists_both_classifiers_loaded(default_app):
+    health = default_app.test_client().get("/healthz").get_json()
+    assert health["emotion_models"] == ["fer", "human"]
+    assert all(c["loaded"] for c in health["classifiers"])
+
+
+def test_analyze_scores_are_the_ensemble_scores(default_app, ensemble, astronaut):
+    buf = io.BytesIO()
+    Image.fromarray(astronaut).save(buf, format="PNG")
+    response = default_app.test_client().post("/v1/analyze", data={
+        "image": (io.BytesIO(buf.getvalue()), "astronaut.png"),
+        "boxes": json.dumps([list(b) for b in BOXES]),
+    })
+    assert response.status_code == 200, response.get_json()
+    faces = response.get_json()["faces"]
+    want = classify_faces(ensemble, astronaut, BOXES)
+    for face, row in zip(faces, want, strict=True):
+        np.testing.assert_allclose([face["scores"][e] for e in EMOTIONS], row, atol=1e-4)
+    assert faces[0]["emotion"] == "happy"

@@ -1,0 +1,101 @@
+"""The real models (MTCNN, FER) on small real photos."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ai_server.classifiers.base import EMOTIONS
+from ai_server.classifiers.fer_model import FerClassifier, fer_crops
+from ai_server.pipeline.decode import decode_image
+from ai_server.pipeline.detect import roll_degrees
+from ai_server.service import StageTimer, find_faces
+from ai_server.tests import photos
+
+
+def _find(models, app, rgb, boxes=None):
+    return find_faces(models, app.config, rgb, boxes, StageTimer())
+
+
+def _iou(a, b) -> float:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    ix = max(0, min(ax + aw, bx + bw) - max(ax, bx))
+    iy = max(0, min(ay + ah, by + bh) - max(ay, by))
+    inter = ix * iy
+    return inter / (aw * ah + bw * bh - inter)
+
+
+def test_the_astronauts_face_is_found_where_it_is(models, app):
+    faces, faces_json = _find(models, app, photos.astronaut())
+    assert len(faces) == 1
+    assert _iou(faces[0].box, photos.ASTRONAUT_FACE) > 0.8
+    lx, ly = faces[0].landmarks["left_eye"]
+    assert 195 < lx < 215 and 90 < ly < 110  # her right eye, image left
+    item = faces_json[0]
+    assert item["emotion"] in EMOTIONS and item["confidence"] > 0.95
+    assert sum(item["scores"].values()) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_the_smiling_astronaut_reads_as_happy(models, app):
+    _, faces_json = _find(models, app, photos.astronaut())
+    assert faces_json[0]["emotion"] == "happy"
+
+
+def test_a_photo_without_a_face_has_zero_faces(models, app):
+    faces, _ = _find(models, app, photos.coffee())
+    assert faces == []
+
+
+def test_exif_rotated_jpeg_gives_boxes_in_the_upright_frame(models, app):
+    image = decode_image(photos.exif_rotated_jpeg(), max_pixels=40_000_000)
+    faces, _ = _find(models, app, image.rgb)
+    assert len(faces) == 1 and _iou(faces[0].box, photos.ASTRONAUT_FACE) > 0.7
+
+
+def test_every_face_of_a_group_is_found(models, app):
+    group, expected = photos.group_photo()
+    faces, _ = _find(models, app, group)
+    assert len(faces) == 3
+    for want in expected:
+        assert max(_iou(f.box, want) for f in faces) > 0.6, want
+
+
+def test_a_large_photo_is_detected_on_the_bounded_copy_and_mapped_back(models, app):
+    import cv2
+
+    big = cv2.resize(photos.astronaut(), (2048, 2048), interpolation=cv2.INTER_CUBIC)
+    faces, _ = _find(models, app, big)  # DETECT_MAX_SIDE 1280 → detection at 0.625×
+    assert len(faces) == 1
+    expected = tuple(v * 4 for v in photos.ASTRONAUT_FACE)
+    assert _iou(faces[0].box, expected) > 0.75
+
+
+def test_the_roll_of_a_tilted_head_is_measured(models, app):
+    faces, _ = _find(models, app, photos.rolled_astronaut(25.0))
+    assert len(faces) == 1
+    # The astronaut's own head is tilted by ~3°; the eye line turns with the picture.
+    assert roll_degrees(faces[0]) == pytest.approx(25.0 + 2.8, abs=6)
+
+
+def test_given_boxes_skip_detection(models, app):
+    faces, faces_json = _find(models, app, photos.coffee(), boxes=[(10, 10, 60, 60)])
+    assert [f.box for f in faces] == [(10, 10, 60, 60)]
+    assert faces_json[0]["confidence"] is None and faces_json[0]["emotion"] in EMOTIONS
+
+
+def test_fer_scores_match_fer_own_pipeline(models):
+    from fer.fer import FER
+
+    img = photos.astronaut()
+    boxes = [photos.ASTRONAUT_FACE, (0, 0, 60, 40)]
+    theirs = FER().detect_emotions(np.ascontiguousarray(img[:, :, ::-1]), face_rectangles=boxes)
+    ours = FerClassifier().predict(img, boxes)
+    for row, their in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(row, [their["emotions"][e] for e in EMOTIONS], atol=0.011)  # FER rounds to 2 dp
+
+
+def test_fer_returns_a_row_for_a_box_at_the_border():
+    img = photos.astronaut()
+    assert fer_crops(img, [(500, 500, 30, 30), (-20, -20, 25, 25)]).shape == (2, 64, 64)
+    assert FerClassifier().predict(img, [(500, 500, 30, 30)]).shape == (1, 7)

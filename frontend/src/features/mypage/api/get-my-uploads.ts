@@ -1,0 +1,13 @@
+import { baseApi } from '@/lib/api-client';
+import type { EmojiTemplate, Page } from '@/types/api';
+
+const getMyUploadsApi = baseApi.injectEndpoints({
+  endpoints: (build) => ({
+    getMyUploads: build.query<Page<EmojiTemplate>, number>({
+      query: (page) => ({ url: '/users/mypage/upload', params: { page } }),
+      providesTags: ['MyUploads'],
+    }),
+  }),
+});
+
+export const { useGetMyUploadsQuery } = getMyUploadsApi;

@@ -1,0 +1,66 @@
+import Box from '@mui/material/Box';
+import Pagination from '@mui/material/Pagination';
+import Skeleton from '@mui/material/Skeleton';
+import Typography from '@mui/material/Typography';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { ErrorAlert } from '@/components/ui/error-alert';
+import type { Page } from '@/types/api';
+
+type QueryState<T> = {
+  data?: Page<T>;
+  error?: Parameters<typeof ErrorAlert>[0]['error'];
+  isLoading: boolean;
+  refetch: () => void;
+};
+
+/** A heading, a paged list from the API, and what to say when it is empty. */
+export function PagedSection<T>({
+  id,
+  heading,
+  empty,
+  query,
+  page,
+  onPageChange,
+  children,
+}: {
+  id: string;
+  heading: string;
+  empty: ReactNode;
+  query: QueryState<T>;
+  page: number;
+  onPageChange: (page: number) => void;
+  children: (items: T[]) => ReactNode;
+}) {
+  const { t } = useTranslation();
+  const { data, error, isLoading, refetch } = query;
+  return (
+    <Box component="section" aria-labelledby={id}>
+      <Typography id={id} variant="h5" component="h2" gutterBottom>
+        {heading}
+        {data ? ` (${data.count})` : ''}
+      </Typography>
+      {error ? (
+        <ErrorAlert error={error} onRetry={refetch} />
+      ) : isLoading || !data ? (
+        <Skeleton variant="rounded" height={160} />
+      ) : data.results.length === 0 ? (
+        <Typography color="text.secondary">{empty}</Typography>
+      ) : (
+        children(data.results)
+      )}
+      {data && data.num_pages > 1 && (
+        <Pagination
+          sx={{ mt: 2, display: 'flex', justifyContent: 'center' }}
+          count={data.num_pages}
+          page={page}
+          onChange={(_e, value) => onPageChange(value)}
+          getItemAriaLabel={(type, p, selected) =>
+            t(`pagination.${type}`, { page: p, context: selected ? 'selected' : undefined })
+          }
+        />
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,91 @@
+import {
+  createApi,
+  fetchBaseQuery,
+  type BaseQueryFn,
+  type FetchArgs,
+  type FetchBaseQueryError,
+} from '@reduxjs/toolkit/query/react';
+
+import { env } from '@/config/env';
+import { toApiError } from '@/lib/api-error';
+import { notify } from '@/lib/notifications';
+import { sessionExpired, tokensRefreshed, type SessionState } from '@/lib/session';
+
+/** Per-endpoint options: `inlineErrors` means the component shows the error itself. */
+export type ApiExtraOptions = { inlineErrors?: boolean };
+
+type State = { session: SessionState };
+
+const rawBaseQuery = fetchBaseQuery({
+  baseUrl: env.apiUrl,
+  prepareHeaders(headers, { getState }) {
+    const token = (getState() as State).session.accessToken;
+    if (token) headers.set('Authorization', `Bearer ${token}`);
+    headers.set('Accept', 'application/json');
+    return headers;
+  },
+});
+
+// One refresh at a time: when several requests get 401 together they all wait
+// for the same refresh instead of each burning (and blacklisting) the token.
+let refreshing: Promise<boolean> | null = null;
+
+async function refreshTokens(
+  api: Parameters<BaseQueryFn>[1],
+  extraOptions: object,
+): Promise<boolean> {
+  const refreshToken = (api.getState() as State).session.refreshToken;
+  if (!refreshToken) return false;
+  const result = await rawBaseQuery(
+    { url: '/users/auth/refresh', method: 'POST', body: { refresh_token: refreshToken } },
+    api,
+    extraOptions,
+  );
+  const data = result.data as { access_token?: string; refresh_token?: string } | undefined;
+  if (data?.access_token) {
+    api.dispatch(tokensRefreshed({ accessToken: data.access_token, refreshToken: data.refresh_token }));
+    return true;
+  }
+  return false;
+}
+
+function isAuthCall(args: string | FetchArgs): boolean {
+  const url = typeof args === 'string' ? args : args.url;
+  return url.startsWith('/users/auth');
+}
+
+export const baseQueryWithReauth: BaseQueryFn<
+  string | FetchArgs,
+  unknown,
+  FetchBaseQueryError,
+  ApiExtraOptions
+> = async (args, api, extraOptions = {}) => {
+  let result = await rawBaseQuery(args, api, extraOptions);
+  const hadToken = (api.getState() as State).session.accessToken !== null;
+
+  if (result.error?.status === 401 && hadToken && !isAuthCall(args)) {
+    refreshing ??= refreshTokens(api, extraOptions).finally(() => {
+      refreshing = null;
+    });
+    if (await refreshing) {
+      result = await rawBaseQuery(args, api, extraOptions);
+    } else {
+      // refresh failed: the route guard sends the user to the login page
+      api.dispatch(sessionExpired());
+      return result;
+    }
+  }
+
+  if (result.error && !extraOptions.inlineErrors) {
+    const error = toApiError(result.error);
+    if (error) api.dispatch(notify({ severity: 'error', message: error.message }));
+  }
+  return result;
+};
+
+export const baseApi = createApi({
+  reducerPath: 'api',
+  baseQuery: baseQueryWithReauth,
+  tagTypes: ['Template', 'TemplatePage', 'Ranking', 'Job', 'MyResults', 'MyUploads'],
+  endpoints: () => ({}),
+});

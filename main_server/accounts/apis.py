@@ -1,0 +1,129 @@
+"""Users and auth: one APIView per operation; validate, call a service, return."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import alias_validator
+from accounts.selectors import user_alias_available, user_email_available
+from accounts.services import token_logout, token_refresh, user_create, user_login
+from accounts.throttling import LoginEmailThrottle, LoginIpThrottle, SignupThrottle
+
+
+class UserAvailabilityApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    class InputSerializer(serializers.Serializer):
+        case = serializers.ChoiceField(choices=["email", "alias"])
+        value = serializers.CharField(max_length=254, trim_whitespace=True)
+
+        def validate(self, attrs):
+            if attrs["case"] == "email":
+                serializers.EmailField().run_validation(attrs["value"])
+            return attrs
+
+    class OutputSerializer(serializers.Serializer):
+        available = serializers.BooleanField()
+
+    @extend_schema(parameters=[InputSerializer], responses=OutputSerializer)
+    def get(self, request):
+        data = self.InputSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        case, value = data.validated_data["case"], data.validated_data["value"]
+        if case == "email":
+            available = user_email_available(email=value)
+        else:
+            available = _alias_is_valid(value) and user_alias_available(alias=value)
+        return Response({"available": available})
+
+    class CreateInputSerializer(serializers.Serializer):
+        email = serializers.EmailField(max_length=254)
+        password = serializers.CharField(max_length=128, trim_whitespace=False)
+        alias = serializers.CharField(min_length=2, max_length=20, validators=[alias_validator])
+
+    class CreateOutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        email = serializers.EmailField()
+        alias = serializers.CharField()
+
+    def get_throttles(self):
+        return [SignupThrottle()] if self.request.method == "POST" else []
+
+    @extend_schema(request=CreateInputSerializer, responses={201: CreateOutputSerializer})
+    def post(self, request):
+        data = self.CreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = user_create(**data.validated_data)
+        return Response(self.CreateOutputSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+def _alias_is_valid(value: str) -> bool:
+    try:
+        alias_validator(value)
+    except Exception:
+        return False
+    return True
+
+
+class LoginApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [LoginIpThrottle, LoginEmailThrottle]
+
+    class InputSerializer(serializers.Serializer):
+        email = serializers.EmailField(max_length=254)
+        password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+    class UserSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        alias = serializers.CharField()
+
+    class OutputSerializer(serializers.Serializer):
+        access_token = serializers.CharField()
+        refresh_token = serializers.CharField()
+        user = serializers.DictField()
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(user_login(**data.validated_data))
+
+
+class TokenRefreshApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [LoginIpThrottle]
+
+    class InputSerializer(serializers.Serializer):
+        refresh_token = serializers.CharField()
+
+    class OutputSerializer(serializers.Serializer):
+        access_token = serializers.CharField()
+        refresh_token = serializers.CharField()
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(token_refresh(**data.validated_data))
+
+
+class LogoutApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    class InputSerializer(serializers.Serializer):
+        refresh_token = serializers.CharField()
+
+    @extend_schema(request=InputSerializer, responses={204: None})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        token_logout(**data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)

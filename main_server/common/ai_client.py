@@ -1,0 +1,119 @@
+"""HTTP client for ai_server (/v1/compose, /v1/cutout). main_server never imports
+the models; workers send bytes and get bytes back."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from common import metrics
+
+logger = logging.getLogger(__name__)
+
+EMOTIONS = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
+
+
+class AiError(Exception):
+    pass
+
+
+class AiInputError(AiError):
+    """ai_server answered 4xx: the input is bad, retrying will not help."""
+
+
+class AiUnavailableError(AiError):
+    """Connection error, timeout or 5xx: worth retrying later."""
+
+
+@dataclass
+class ComposeResult:
+    width: int
+    height: int
+    faces: list[dict[str, Any]]
+    image: bytes
+    image_format: str  # "jpeg" | "png"
+    message: str = ""
+
+
+@dataclass
+class CutoutResult:
+    image: bytes
+    method: str  # "alpha" | "border" | "rembg"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _error_message(response: requests.Response) -> str:
+    try:
+        error = response.json()["error"]
+        return str(error.get("message") or error.get("code"))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return f"ai_server answered HTTP {response.status_code}"
+
+
+class AiClient:
+    def __init__(self, base_url: str | None = None, timeout: float | None = None) -> None:
+        self.base_url = (base_url or settings.AI_SERVER_URL).rstrip("/")
+        self.timeout = timeout or settings.AI_SERVER_TIMEOUT
+        self.session = requests.Session()
+
+    def _post(self, endpoint: str, *, files: list, data: dict | None = None) -> requests.Response:
+        started = time.perf_counter()
+        try:
+            response = self.session.post(
+                f"{self.base_url}/v1/{endpoint}", files=files, data=data or {}, timeout=self.timeout
+            )
+        except requests.RequestException as exc:
+            raise AiUnavailableError(f"ai_server unreachable: {exc.__class__.__name__}") from exc
+        finally:
+            metrics.AI_CALL_SECONDS.labels(endpoint=endpoint).observe(time.perf_counter() - started)
+        if response.status_code >= 500 or response.status_code == 429:
+            raise AiUnavailableError(f"ai_server {endpoint}: {_error_message(response)}")
+        if response.status_code >= 400:
+            raise AiInputError(_error_message(response))
+        return response
+
+    def compose(
+        self, *, image: bytes, emojis: dict[str, bytes], overrides: dict[str, str] | None = None
+    ) -> ComposeResult:
+        files = [("image", ("photo", image, "application/octet-stream"))]
+        files += [(name, (f"{name}.png", emojis[name], "image/png")) for name in EMOTIONS]
+        data = {"overrides": json.dumps(overrides)} if overrides else None
+        response = self._post("compose", files=files, data=data)
+        try:
+            body = response.json()
+            return ComposeResult(
+                width=int(body["width"]),
+                height=int(body["height"]),
+                faces=list(body["faces"]),
+                image=base64.b64decode(body["image"]["base64"]),
+                image_format=str(body["image"].get("format", "jpeg")),
+                message=str(body.get("message") or ""),
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise AiUnavailableError(f"ai_server compose: unreadable answer ({exc})") from exc
+
+    def cutout(self, *, image: bytes) -> CutoutResult:
+        response = self._post("cutout", files=[("image", ("picture", image, "application/octet-stream"))])
+        method = response.headers.get("X-Cutout-Method", "")
+        return CutoutResult(image=response.content, method=method or "unknown")
+
+
+_client: AiClient | None = None
+
+
+def get_ai_client() -> AiClient:
+    """One client (and connection pool) per process; the class is a setting so
+    unit tests swap in common.testing.FakeAiClient."""
+    global _client
+    cls = import_string(settings.AI_CLIENT)
+    if _client is None or type(_client) is not cls:
+        _client = cls()
+    return _client

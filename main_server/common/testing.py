@@ -1,0 +1,69 @@
+"""A fake ai_server client for fast unit tests (the integration and e2e tests
+use the real ai_server). Behaviour is set per test through class attributes."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from PIL import Image
+
+from common.ai_client import (
+    EMOTIONS,
+    AiClient,
+    AiInputError,
+    AiUnavailableError,
+    ComposeResult,
+    CutoutResult,
+)
+
+
+def fake_face(box=(10, 10, 20, 20), emotion: str = "happy") -> dict[str, Any]:
+    scores = {name: 0.0 for name in EMOTIONS}
+    scores[emotion] = 1.0
+    return {"box": list(box), "emotion": emotion, "scores": scores, "confidence": 0.99, "landmarks": {}}
+
+
+class FakeAiClient(AiClient):
+    faces: list[dict[str, Any]] = [fake_face()]
+    fail_with: Exception | None = None  # e.g. AiUnavailableError("down")
+    calls: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # no HTTP session
+        self.base_url = "fake://"
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.faces = [fake_face()]
+        cls.fail_with = None
+        cls.calls = []
+
+    def compose(self, *, image: bytes, emojis: dict[str, bytes], overrides=None) -> ComposeResult:
+        self.calls.append("compose")
+        if self.fail_with:
+            raise self.fail_with
+        if set(emojis) != set(EMOTIONS):
+            raise AiInputError("seven emoji pictures are required")
+        picture = Image.open(io.BytesIO(image))
+        out = io.BytesIO()
+        picture.convert("RGB").save(out, format="JPEG")
+        return ComposeResult(
+            width=picture.width,
+            height=picture.height,
+            faces=[dict(f) for f in self.faces],
+            image=out.getvalue(),
+            image_format="jpeg",
+            message="" if self.faces else "No face found in this photo.",
+        )
+
+    def cutout(self, *, image: bytes) -> CutoutResult:
+        self.calls.append("cutout")
+        if self.fail_with:
+            raise self.fail_with
+        picture = Image.open(io.BytesIO(image)).convert("RGBA")
+        out = io.BytesIO()
+        picture.save(out, format="PNG")
+        return CutoutResult(image=out.getvalue(), method="border")
+
+
+__all__ = ["FakeAiClient", "fake_face", "AiUnavailableError", "AiInputError"]

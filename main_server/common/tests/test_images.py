@@ -1,0 +1,58 @@
+import io
+
+import pytest
+from PIL import Image
+
+from common.errors import ApplicationError
+from common.images import clean_upload
+from common.tests.factories import picture_bytes, upload
+
+
+def _exif(orientation: int) -> Image.Exif:
+    exif = Image.Exif()
+    exif[0x0112] = orientation  # Orientation
+    exif[0x010F] = "SecretCam"  # Make
+    return exif
+
+
+def test_jpeg_is_rotated_by_exif_then_stripped():
+    raw = picture_bytes("JPEG", size=(80, 40), exif=_exif(6))  # 6 = rotate 90° to display
+    clean = clean_upload(upload("p.jpg", raw), field="image")
+    image = Image.open(io.BytesIO(clean.content))
+    assert (image.width, image.height) == (40, 80) == (clean.width, clean.height)
+    assert clean.extension == "jpg"
+    assert not image.getexif()
+    assert b"SecretCam" not in clean.content
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP", "GIF", "BMP"])
+def test_other_formats_become_png(fmt):
+    clean = clean_upload(upload("p", picture_bytes(fmt)), field="image")
+    assert clean.extension == "png"
+    assert Image.open(io.BytesIO(clean.content)).format == "PNG"
+
+
+def test_png_transparency_is_kept():
+    clean = clean_upload(upload("p.png", picture_bytes("PNG", color=(0, 0, 0, 0))), field="x")
+    assert Image.open(io.BytesIO(clean.content)).getpixel((0, 0))[3] == 0
+
+
+def test_unsupported_format_is_refused():
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, format="TIFF")
+    with pytest.raises(ApplicationError) as info:
+        clean_upload(upload("p.tif", out.getvalue()), field="image")
+    assert info.value.status_code == 400 and "TIFF" in info.value.message
+
+
+def test_decompression_bomb_is_refused_before_decoding(settings):
+    settings.UPLOAD_MAX_PIXELS = 10_000
+    with pytest.raises(ApplicationError) as info:
+        clean_upload(upload("p.png", picture_bytes(size=(200, 200))), field="image")
+    assert info.value.status_code == 413
+
+
+def test_missing_file_is_refused():
+    with pytest.raises(ApplicationError) as info:
+        clean_upload(None, field="image")
+    assert info.value.fields == {"image": ["This file is required."]}

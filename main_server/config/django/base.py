@@ -1,0 +1,141 @@
+"""Settings shared by every environment. Defaults make `make run` work on a laptop;
+production.py tightens them and requires the secrets from the environment."""
+
+from __future__ import annotations
+
+import dj_database_url
+
+from config.env import REPO_DIR, data_dir, env_bool, env_int, env_list, env_str
+
+DATA_DIR = data_dir()
+
+# A development key only: production.py refuses to start without SECRET_KEY.
+SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me-3b9f1c0e5d7a")
+DEBUG = env_bool("DEBUG", False)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.staticfiles",
+    "django_prometheus",
+    "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
+    "drf_spectacular",
+    "common.apps.CommonConfig",
+    "accounts.apps.AccountsConfig",
+    "emojis.apps.EmojisConfig",
+    "faces.apps.FacesConfig",
+    "media.apps.MediaConfig",
+]
+
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "common.middleware.RequestSizeLimitMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+
+# ---------------------------------------------------------------- database
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'db.sqlite3'}"),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # gunicorn workers and worker threads write concurrently: WAL + IMMEDIATE
+    # transactions + a busy timeout instead of "database is locked".
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+
+# ---------------------------------------------------------------- auth
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "alias")},
+    },
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+# ---------------------------------------------------------------- uploads
+# Caps checked on every uploaded picture (common/images.py).
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 15 * 1024 * 1024)
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
+# Whole-request cap (a template is seven pictures); bigger → 413 before parsing.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 8 * UPLOAD_MAX_BYTES)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# ---------------------------------------------------------------- the SPA
+FRONTEND_DIST = env_str("FRONTEND_DIST", str(REPO_DIR / "frontend" / "dist"))
+BUILTIN_ASSETS_DIR = env_str("BUILTIN_ASSETS_DIR", str(REPO_DIR / "assets" / "emoji"))
+
+# ---------------------------------------------------------------- AI server
+AI_SERVER_URL = env_str("AI_SERVER_URL", "http://127.0.0.1:8001")
+AI_SERVER_TIMEOUT = env_int("AI_SERVER_TIMEOUT", 120)
+AI_CLIENT = env_str("AI_CLIENT", "common.ai_client.AiClient")
+
+# ---------------------------------------------------------------- jobs
+JOB_RUNNING_TIMEOUT = env_int("JOB_RUNNING_TIMEOUT", 15 * 60)
+JOB_PENDING_TIMEOUT = env_int("JOB_PENDING_TIMEOUT", 15 * 60)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
+TEMPLATE_PROCESSING_TIMEOUT = env_int("TEMPLATE_PROCESSING_TIMEOUT", 20 * 60)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+from config.integrations.cache import *  # noqa: E402, F403
+from config.integrations.celery import *  # noqa: E402, F403
+from config.integrations.drf import *  # noqa: E402, F403
+from config.integrations.jwt import *  # noqa: E402, F403
+from config.integrations.storage import *  # noqa: E402, F403
+

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from common.testing import FakeAiClient
+from common.tests.factories import PASSWORD, TemplateFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolate(settings):
+    cache.clear()  # throttle counters
+    FakeAiClient.reset()
+    yield
+    FakeAiClient.reset()
+
+
+@pytest.fixture
+def fake_ai() -> type[FakeAiClient]:
+    return FakeAiClient
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+def login(client: APIClient, user) -> APIClient:
+    response = client.post(
+        "/api/v1/users/auth", {"email": user.email, "password": PASSWORD}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {response.json()['access_token']}")
+    return client
+
+
+@pytest.fixture
+def auth_api(user) -> APIClient:
+    return login(APIClient(), user)
+
+
+@pytest.fixture
+def other_api(other_user) -> APIClient:
+    return login(APIClient(), other_user)
+
+
+@pytest.fixture
+def template(db):
+    return TemplateFactory()

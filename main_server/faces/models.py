@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from common.ai_client import EMOTIONS
+from emojis.models import EmojiTemplate
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+FINISHED = (JobStatus.DONE, JobStatus.FAILED)
+
+
+def job_upload_to(instance: Job, filename: str) -> str:
+    return f"jobs/{instance.id}/{filename}"
+
+
+class Job(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
+    # PROTECT: templates are only ever soft-deleted, results keep their template.
+    template = models.ForeignKey(EmojiTemplate, on_delete=models.PROTECT, related_name="jobs")
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
+    error = models.TextField(blank=True, default="")
+    message = models.CharField(max_length=200, blank=True, default="")
+    overrides = models.JSONField(default=dict, blank=True)
+    input_image = models.FileField(upload_to=job_upload_to, max_length=255)
+    result_image = models.FileField(upload_to=job_upload_to, max_length=255, blank=True, default="")
+    result_width = models.PositiveIntegerField(null=True, blank=True)
+    result_height = models.PositiveIntegerField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The ranking: done jobs in a time window, grouped by template.
+            # Partial and covering, so PostgreSQL reads only the window.
+            models.Index(
+                fields=["finished_at", "template"],
+                name="job_ranking_idx",
+                condition=Q(status="done"),
+            ),
+            models.Index(fields=["owner", "-created_at"], name="job_owner_idx"),
+            models.Index(fields=["status", "created_at"], name="job_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"job {self.id} ({self.status})"
+
+
+class Face(models.Model):
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="faces")
+    index = models.PositiveSmallIntegerField()
+    x = models.IntegerField()
+    y = models.IntegerField()
+    w = models.IntegerField()
+    h = models.IntegerField()
+    emotion = models.CharField(max_length=10, choices=[(e, e) for e in EMOTIONS])
+    scores = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["index"]
+        constraints = [models.UniqueConstraint(fields=["job", "index"], name="face_job_index_unique")]
+
+    def __str__(self) -> str:
+        return f"face {self.index} of {self.job_id}"

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from common.errors import ApplicationError
+from emojis.models import EmojiTemplate
+from faces.models import Job, JobStatus
+
+RANKING_WINDOW = timedelta(days=7)
+RANKING_SIZE = 3
+
+
+def job_get_for_owner(*, job_id, user) -> Job:
+    # Another user's job is "not found", not "forbidden": ids are not confirmed.
+    job = (
+        Job.objects.select_related("template")
+        .prefetch_related("faces")
+        .filter(pk=job_id, owner=user)
+        .first()
+    )
+    if job is None:
+        raise ApplicationError("Task not found.", code="task_not_found", status_code=404)
+    return job
+
+
+def job_owned_queryset(*, user) -> QuerySet[Job]:
+    return (
+        Job.objects.filter(owner=user)
+        .select_related("template")
+        .prefetch_related("faces")
+        .order_by("-created_at", "-id")
+    )
+
+
+def ranking_queryset(*, now=None) -> QuerySet:
+    """One aggregate query over job_ranking_idx: done jobs of the last 7 days
+    per active template, top 3 (ties: the newer template first)."""
+    since = (now or timezone.now()) - RANKING_WINDOW
+    return (
+        Job.objects.filter(status=JobStatus.DONE, finished_at__gte=since, template__is_active=True)
+        .values("template_id", "template__name", "template__owner__alias")
+        .annotate(count=Count("id"))
+        .order_by("-count", "-template_id")[:RANKING_SIZE]
+    )
+
+
+def ranking_top(*, now=None) -> list[dict]:
+    rows = list(ranking_queryset(now=now))
+    templates = EmojiTemplate.objects.prefetch_related("images").in_bulk([r["template_id"] for r in rows])
+    return [
+        {
+            "template": templates[r["template_id"]],
+            "id": r["template_id"],
+            "name": r["template__name"],
+            "owner_alias": r["template__owner__alias"],
+            "count": r["count"],
+        }
+        for r in rows
+    ]
+
+
+def job_counts_by_status() -> dict[str, int]:
+    counts = {s.value: 0 for s in JobStatus}
+    for row in Job.objects.values("status").annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
+    return counts

@@ -1,0 +1,181 @@
+"""docker-compose.yml, the Dockerfiles and .env.example, checked without a Docker engine."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from tests.deploy.conftest import REPO, env_example_names
+
+REQUIRED = {"postgres", "rabbitmq", "main", "worker", "ai", "nginx", "prometheus", "grafana"}
+ONE_SHOT = {"migrate"}
+# beat has no port or probe to check; restart: unless-stopped covers it.
+NO_PROBE = {"beat"}
+_VAR = re.compile(r"\$\{([A-Z0-9_]+)(?:(:?[-?])([^}]*))?\}")
+
+
+def _services(compose: dict) -> dict:
+    return compose["services"]
+
+
+def test_every_service_of_the_topology_is_defined(compose):
+    assert REQUIRED <= set(_services(compose))
+
+
+def test_only_nginx_publishes_a_port(compose):
+    published = {name for name, svc in _services(compose).items() if svc.get("ports")}
+    assert published == {"nginx"}
+
+
+def test_third_party_images_have_pinned_version_tags(compose):
+    for name, svc in _services(compose).items():
+        if "build" in svc:
+            continue  # our own images, built from this repository
+        image = svc["image"]
+        assert ":" in image, f"{name}: {image} has no tag"
+        tag = image.rsplit(":", 1)[1]
+        assert tag != "latest" and re.match(r"v?\d+\.\d+", tag), f"{name}: {image} is not pinned"
+
+
+def test_long_running_services_have_healthchecks(compose):
+    for name, svc in _services(compose).items():
+        if name in ONE_SHOT | NO_PROBE:
+            continue
+        assert "healthcheck" in svc and svc["healthcheck"].get("test"), f"{name} has no healthcheck"
+
+
+def test_depends_on_waits_on_conditions_the_dependency_can_meet(compose):
+    services = _services(compose)
+    for name, svc in services.items():
+        deps = svc.get("depends_on", {})
+        assert isinstance(deps, dict), f"{name}: depends_on must give conditions"
+        for dep, spec in deps.items():
+            assert dep in services, f"{name} depends on unknown {dep}"
+            condition = spec["condition"]
+            if condition == "service_healthy":
+                assert "healthcheck" in services[dep], f"{name} waits for {dep} healthy; it has no healthcheck"
+            elif condition == "service_completed_successfully":
+                assert dep in ONE_SHOT
+            else:
+                assert condition == "service_started"
+
+
+def test_the_app_waits_for_its_database_and_broker(compose):
+    services = _services(compose)
+    for name in ("main", "worker"):
+        deps = services[name]["depends_on"]
+        assert deps["postgres"]["condition"] == "service_healthy"
+        assert deps["rabbitmq"]["condition"] == "service_healthy"
+        assert deps["migrate"]["condition"] == "service_completed_successfully"
+    assert services["nginx"]["depends_on"]["main"]["condition"] == "service_healthy"
+
+
+def test_worker_and_ai_scale_under_one_service_name(compose):
+    for name in ("worker", "ai"):
+        svc = _services(compose)[name]
+        assert "container_name" not in svc and "ports" not in svc, f"{name} could not be scaled"
+        assert "replicas" in svc.get("deploy", {})
+
+
+def test_the_worker_runs_the_main_image(compose):
+    services = _services(compose)
+    assert services["worker"]["image"] == services["main"]["image"]
+    assert services["worker"]["command"][0] == "celery"
+
+
+def test_state_lives_in_named_volumes(compose):
+    declared = set(compose["volumes"])
+    expected = {"postgres": "/var/lib/postgresql/data", "rabbitmq": "/var/lib/rabbitmq",
+                "prometheus": "/prometheus", "grafana": "/var/lib/grafana", "main": "/data/media"}
+    for name, target in expected.items():
+        mounts = {v.split(":")[1]: v.split(":")[0] for v in _services(compose)[name]["volumes"]}
+        assert mounts.get(target) in declared, f"{name}: {target} is not a named volume"
+
+
+def test_every_file_the_compose_file_references_exists(compose):
+    for name, svc in _services(compose).items():
+        if "build" in svc:
+            build = svc["build"]
+            assert (REPO / build["context"] / build["dockerfile"]).is_file(), name
+        for volume in svc.get("volumes", []):
+            source = volume.split(":")[0]
+            if source.startswith("."):
+                assert (REPO / source).exists(), f"{name}: {source} is missing"
+
+
+@pytest.mark.parametrize("dockerfile", sorted(p.name for p in (REPO / "docker").glob("*.Dockerfile")))
+def test_every_file_a_dockerfile_copies_exists(dockerfile):
+    for line in (REPO / "docker" / dockerfile).read_text().splitlines():
+        parts = line.split()
+        if not parts or parts[0] != "COPY" or any(p.startswith("--from") for p in parts):
+            continue
+        for source in parts[1:-1]:
+            assert (REPO / source).exists(), f"{dockerfile}: COPY {source} is missing"
+
+
+@pytest.mark.parametrize("listfile", ["main.requirements.in", "ai.requirements.in"])
+def test_image_requirements_are_pinned_by_the_lock(listfile):
+    locked = {
+        line.split("==")[0].strip().lower().replace("_", "-")
+        for line in (REPO / "requirements" / "lock.txt").read_text().splitlines()
+        if "==" in line
+    }
+    for line in (REPO / "docker" / listfile).read_text().splitlines():
+        name = line.split("#")[0].strip()
+        if name:
+            base = re.split(r"[\[<>=]", name)[0].lower().replace("_", "-")
+            assert base in locked, f"{listfile}: {base} is not in requirements/lock.txt"
+
+
+def test_every_compose_variable_is_in_env_example(compose):
+    documented = env_example_names()
+    text = (REPO / "docker-compose.yml").read_text()
+    for var, op, _default in _VAR.findall(text):
+        if op.endswith("?") or not op:
+            assert var in documented, f"${{{var}}} is required but not in .env.example"
+        else:
+            assert var in documented, f"${{{var}}} is not documented in .env.example"
+
+
+def test_env_example_documents_every_variable_the_processes_read():
+    documented = env_example_names()
+    read = set()
+    for path in (REPO / "main_server" / "config").rglob("*.py"):
+        read |= set(re.findall(r'env_(?:str|bool|int|float|list)\(\s*"([A-Z0-9_]+)"', path.read_text()))
+    ai = REPO / "ai_server"
+    for path in ai.glob("*.py"):
+        text = path.read_text()
+        read |= set(re.findall(r'_env_int\("([A-Z0-9_]+)"', text))
+        read |= set(re.findall(r'os\.environ(?:\.get)?[\[(]\s*"([A-Z0-9_]+)"', text))
+    config = (ai / "config.py").read_text()
+    body = config[config.index("def defaults"):config.index("def load_config")]
+    read |= {f"AI_{key}" for key in re.findall(r'^\s*"([A-Z0-9_]+)":', body, re.M)}
+    read -= {"TF_CPP_MIN_LOG_LEVEL"}  # set by the code itself, not a setting
+    assert read, "found no variables: the scan is broken"
+    missing = sorted(read - documented)
+    assert not missing, f"not in .env.example: {missing}"
+
+
+def test_env_example_holds_no_real_secret():
+    values = {}
+    for line in (REPO / ".env.example").read_text().splitlines():
+        if line and not line.startswith("#") and "=" in line:
+            key, value = line.split("=", 1)
+            values[key] = value
+    for key in ("SECRET_KEY", "POSTGRES_PASSWORD", "RABBITMQ_PASSWORD", "GRAFANA_ADMIN_PASSWORD"):
+        assert "change-me" in values[key], f"{key} must be a placeholder"
+
+
+def test_compose_config_is_valid_for_docker_compose():
+    """`docker compose config` where the compose plugin exists (no engine needed)."""
+    docker = shutil.which("docker")
+    if not docker or subprocess.run([docker, "compose", "version"], capture_output=True).returncode != 0:
+        pytest.skip("docker compose plugin not installed: checked with PyYAML above")
+    result = subprocess.run(
+        [docker, "compose", "--env-file", ".env.example", "config", "--quiet"],
+        cwd=REPO, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
