@@ -70,6 +70,27 @@ test-e2e: $(VENV)/.stamp
 test-browser:
 	@if [ -f tests/browser/run.sh ]; then bash tests/browser/run.sh; fi
 
+# ---------------------------------------------------------------- deployment (issue 6)
+# docker-compose.yml, nginx/, prometheus/, grafana/ checked without Docker
+# (promtool, nginx -t, a real nginx in front of stand-ins), then the rehearsal.
+test-deploy: $(VENV)/.stamp
+	$(PY) -m pytest -q tests/deploy --ignore=tests/deploy/live
+	$(MAKE) --no-print-directory stack-check
+
+# The compose topology as processes on this machine (its PostgreSQL and RabbitMQ;
+# nginx and prometheus from Debian, installed when missing). Ports 18500+
+# (STACK_PORT_BASE); logs in var/stack/logs. Stays up until `make stack-stop`.
+stack: install
+	$(PY) -m scripts.stack up
+
+# Starts the stack, sends jobs through nginx, checks every Prometheus target and
+# every dashboard query, and stops everything it started, pass or fail.
+stack-check: install
+	$(PY) -m pytest -q tests/deploy/live
+
+stack-stop:
+	$(PY) -m scripts.stack down
+
 # ---------------------------------------------------------------- bench
 bench: install
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b; done

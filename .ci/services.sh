@@ -6,6 +6,8 @@ pg_isready -h 127.0.0.1 -p 5432 -q || pg_ctlcluster --skip-systemctl-redirect "$
 redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log || true
 need=()
 command -v chromium >/dev/null || need+=(chromium)
+command -v nginx >/dev/null || need+=(nginx)            # make test-deploy / stack-check
+command -v promtool >/dev/null || need+=(prometheus)    # prometheus + promtool
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi

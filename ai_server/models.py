@@ -8,6 +8,7 @@ and thread; those that are not thread-safe are wrapped with a lock.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from importlib import metadata
@@ -58,9 +59,9 @@ def _timed(name: str, build, key: tuple | None = None) -> tuple[Any, float]:
 
 
 def _build_mtcnn() -> LockedDetector:
-    from mtcnn import MTCNN
+    from ai_server.mtcnn_safe import build_mtcnn
 
-    detector = LockedDetector(MTCNN(device="CPU:0"))
+    detector = LockedDetector(build_mtcnn())
     # One tiny call builds the Keras graphs now, not during the first request.
     detector.detect_faces(np.zeros((48, 48, 3), dtype=np.uint8))
     return detector
@@ -127,8 +128,20 @@ class Models:
     def _build_rembg(self) -> Any:
         from rembg import new_session
 
-        # The *_custom sessions take a path and never download anything.
-        return new_session(CUTOUT_SESSIONS[self.cutout_name], model_path=str(self.cutout_path))
+        # The *_custom sessions take a path and never download anything, but rembg 2.0.86
+        # accepts only paths under its home (REMBG_HOME / U2NET_HOME, read at call time):
+        # point both at the file's directory while the session is built, then restore.
+        home = str(self.cutout_path.resolve().parent)
+        saved = {k: os.environ.get(k) for k in ("REMBG_HOME", "U2NET_HOME")}
+        os.environ.update({k: home for k in saved})
+        try:
+            return new_session(CUTOUT_SESSIONS[self.cutout_name], model_path=str(self.cutout_path.resolve()))
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
 
     def load_all(self) -> None:
         _ = self.detector, self.classifiers

@@ -72,7 +72,8 @@ class HumanEmotionClassifier:
         path = model_dir(models_dir) / MODEL_FILE
         if not is_installed(models_dir):
             raise ModelNotInstalledError(
-                f"{path} is missing or does not match its manifest; run `make models`")
+                f"{path} is missing or does not match its manifest; run `make models` "
+                "(or leave `human` out of AI_EMOTION_MODELS)")
         started = time.perf_counter()
         options = ort.SessionOptions()
         # Small net, small batches: one thread a call is fastest and leaves the

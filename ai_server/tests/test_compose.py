@@ -7,7 +7,13 @@ import math
 import numpy as np
 import pytest
 
-from ai_server.pipeline.compose import Placement, compose, placement_for_face, render_emoji, visible_crop
+from ai_server.pipeline.compose import (
+    Placement,
+    compose,
+    placement_for_face,
+    render_emoji,
+    visible_crop,
+)
 from ai_server.pipeline.detect import Face, roll_degrees
 from ai_server.tests.photos import two_colour_emoji
 

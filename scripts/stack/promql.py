@@ -19,6 +19,9 @@ _STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'')
 _MATCHERS = re.compile(r"\{[^}]*\}")
 _RANGE = re.compile(r"\[[^\]]*\]")
 _GROUPING = re.compile(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)")
+# Numbers (3e9, 0.95, 0x1F) and durations after offset: their letters are no names.
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_:])(?:0x[0-9a-fA-F]+|\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)")
+_OFFSET = re.compile(r"\boffset\s+-?[0-9a-z]+", re.I)
 _IDENT = re.compile(r"[A-Za-z_:][A-Za-z0-9_:]*")
 # Series a histogram / counter adds to the name it was declared with.
 _SUFFIXES = ("_bucket", "_sum", "_count", "_total", "_created")
@@ -30,6 +33,8 @@ def metric_names(expr: str) -> set[str]:
     text = _MATCHERS.sub(" ", text)
     text = _RANGE.sub(" ", text)
     text = _GROUPING.sub(" ", text)
+    text = _OFFSET.sub(" ", text)
+    text = _NUMBER.sub(" ", text)
     names = set()
     for match in _IDENT.finditer(text):
         word = match.group(0)

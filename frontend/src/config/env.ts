@@ -15,8 +15,12 @@ if (!apiUrl.startsWith('/') && !/^https?:\/\//.test(apiUrl)) {
   throw new Error(`VITE_API_URL must be a path or an http(s) URL, got "${apiUrl}"`);
 }
 
+// Absolute against the page's origin: the same request in the browser, and a
+// URL that Node's fetch (unit tests) can parse.
+const absoluteApiUrl = new URL(apiUrl, window.location.origin).toString().replace(/\/$/, '');
+
 export const env = {
-  apiUrl: apiUrl.replace(/\/$/, ''),
+  apiUrl: absoluteApiUrl,
   /** How often a running job or a processing template is polled. */
   pollMs: readNumber('VITE_POLL_MS', import.meta.env.VITE_POLL_MS as string | undefined, 1000),
   pageSize: 8,

@@ -33,6 +33,7 @@ void i18n
       caches: [],
     },
     initAsync: false,
+    showSupportNotice: false,
   });
 
 function syncHtmlLang(lng: string): void {

@@ -1,0 +1,75 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+
+import { EMOTIONS } from '@/types/api';
+import { db } from '@/testing/mocks/db';
+import { server } from '@/testing/mocks/server';
+import { pngFile, renderApp } from '@/testing/test-utils';
+
+const API = 'http://localhost:3000/api/v1';
+
+async function openDialog() {
+  const app = renderApp('/gallery', { loggedInAs: 'mina' });
+  await app.events.click(await screen.findByRole('button', { name: 'Create a template' }));
+  const dialog = await screen.findByRole('dialog', { name: 'Create a template' });
+  return { ...app, dialog };
+}
+
+describe('create template dialog', () => {
+  it('will not send until there is a name and all seven pictures', async () => {
+    const { events, dialog } = await openDialog();
+    await events.upload(within(dialog).getByLabelText('Picture for happy'), pngFile('happy.png'));
+    expect(within(dialog).getByAltText('Chosen picture for happy')).toBeInTheDocument();
+    await events.click(within(dialog).getByRole('button', { name: 'Create' }));
+    expect(within(dialog).getByText('Give the template a name.')).toBeInTheDocument();
+    expect(within(dialog).getByText('Choose a picture for: angry, disgust, fear, sad, surprise, neutral.')).toBeInTheDocument();
+    expect(db.templates).toHaveLength(1);
+  });
+
+  it('uploads the seven pictures, shows processing, then the ready template', async () => {
+    const { events, dialog } = await openDialog();
+    await events.type(within(dialog).getByLabelText('Template name'), 'My faces');
+    for (const emotion of EMOTIONS) {
+      await events.upload(within(dialog).getByLabelText(`Picture for ${emotion}`), pngFile(`${emotion}.png`));
+    }
+    await events.click(within(dialog).getByRole('button', { name: 'Create' }));
+    expect(await within(dialog).findByText('Cutting out the backgrounds… this takes a few seconds.', { selector: 'p' })).toBeInTheDocument();
+    const created = db.templates.find((t) => t.name === 'My faces');
+    expect(created?.status).toBe('processing');
+    created!.status = 'ready';
+    expect(await within(dialog).findByText('“My faces” is ready and in the gallery.', {}, { timeout: 4000 })).toBeInTheDocument();
+    await events.click(within(dialog).getByRole('button', { name: 'Close' }));
+    expect(await screen.findByRole('button', { name: 'Use My faces' })).toBeInTheDocument();
+  });
+
+  it('shows the reason when the cut-outs fail', async () => {
+    const { events, dialog } = await openDialog();
+    await events.type(within(dialog).getByLabelText('Template name'), 'Broken');
+    for (const emotion of EMOTIONS) {
+      await events.upload(within(dialog).getByLabelText(`Picture for ${emotion}`), pngFile(`${emotion}.png`));
+    }
+    await events.click(within(dialog).getByRole('button', { name: 'Create' }));
+    await waitFor(() => expect(db.templates.find((t) => t.name === 'Broken')).toBeDefined());
+    const created = db.templates.find((t) => t.name === 'Broken')!;
+    created.status = 'failed';
+    created.error = 'The picture for sad is not an image.';
+    expect(
+      await within(dialog).findByText('This template could not be made: The picture for sad is not an image.', {}, { timeout: 4000 }),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the API message when the upload is refused', async () => {
+    server.use(
+      http.post(`${API}/emojis/`, () =>
+        HttpResponse.json({ error: { code: 'too_large', message: 'A picture is larger than 10 MB.' } }, { status: 413 }),
+      ),
+    );
+    const { events, dialog } = await openDialog();
+    await events.type(within(dialog).getByLabelText('Template name'), 'Huge');
+    for (const emotion of EMOTIONS) {
+      await events.upload(within(dialog).getByLabelText(`Picture for ${emotion}`), pngFile(`${emotion}.png`));
+    }
+    await events.click(within(dialog).getByRole('button', { name: 'Create' }));
+    expect(await within(dialog).findByText('A picture is larger than 10 MB.')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,55 @@
+import { screen, waitFor } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+
+import { db } from '@/testing/mocks/db';
+import { server } from '@/testing/mocks/server';
+import { renderApp } from '@/testing/test-utils';
+
+const API = 'http://localhost:3000/api/v1';
+
+describe('API client', () => {
+  it('sends the access token, refreshes once on 401 and retries', async () => {
+    const { store, user } = renderApp('/me', { loggedInAs: 'mina' });
+    // the access token has expired on the server, the refresh token is still good
+    db.accessTokens.delete(user!.access);
+    const refreshes: unknown[] = [];
+    server.events.on('request:start', ({ request }) => {
+      if (request.url.endsWith('/users/auth/refresh')) refreshes.push(request.url);
+    });
+    expect(await screen.findByText('You have not made any photos yet.')).toBeInTheDocument();
+    expect(await screen.findByText('You have not made any templates yet.')).toBeInTheDocument();
+    // two requests failed with 401 together; they shared one refresh
+    expect(refreshes).toHaveLength(1);
+    expect(store.getState().session.accessToken).not.toBe(user!.access);
+    expect(store.getState().session.refreshToken).not.toBe(user!.refresh);
+    server.events.removeAllListeners();
+  });
+
+  it('goes back to the login page when the refresh fails', async () => {
+    const { store, user, router } = renderApp('/me', { loggedInAs: 'mina' });
+    db.accessTokens.delete(user!.access);
+    db.refreshTokens.delete(user!.refresh);
+    await waitFor(() => expect(router.state.location.pathname).toBe('/login'));
+    expect(store.getState().session.accessToken).toBeNull();
+    expect(await screen.findByText('Your session ended. Please sign in again.')).toBeInTheDocument();
+    expect(window.localStorage.getItem('igemoji.session')).toBeNull();
+  });
+
+  it('shows the API error message to the user', async () => {
+    server.use(
+      http.get(`${API}/faces/ranking`, () =>
+        HttpResponse.json({ error: { code: 'throttled', message: 'Too many requests, slow down.' } }, { status: 429 }),
+      ),
+    );
+    renderApp('/gallery');
+    expect((await screen.findAllByText('Too many requests, slow down.')).length).toBeGreaterThan(0);
+  });
+
+  it('says the server cannot be reached on a network failure', async () => {
+    server.use(http.get(`${API}/faces/ranking`, () => HttpResponse.error()));
+    renderApp('/gallery');
+    expect(
+      (await screen.findAllByText('Cannot reach the server. Check your connection and try again.')).length,
+    ).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,64 @@
+// An in-memory stand-in for main_server, holding just what the SPA sees.
+// Shapes follow docs/api.md exactly.
+import { EMOTIONS, type EmojiTemplate, type Job, type EmotionScores } from '@/types/api';
+
+export type DbUser = { id: number; email: string; alias: string; password: string };
+
+export const MEDIA = 'http://localhost:3000/api/v1/media';
+
+export function makeTemplate(overrides: Partial<EmojiTemplate> & { id: number; name: string }): EmojiTemplate {
+  const images = Object.fromEntries(
+    EMOTIONS.map((e) => [
+      e,
+      { original_url: `${MEDIA}/t${overrides.id}-${e}-orig`, cutout_url: `${MEDIA}/t${overrides.id}-${e}-cut`, cutout_method: 'alpha' as const },
+    ]),
+  );
+  return {
+    owner_alias: 'igemoji',
+    status: 'ready',
+    error: '',
+    is_builtin: false,
+    created_at: '2026-11-25T09:00:00Z',
+    preview_url: `${MEDIA}/t${overrides.id}-happy-cut`,
+    images,
+    ...overrides,
+  };
+}
+
+export function scores(dominant: keyof EmotionScores): EmotionScores {
+  const base = Object.fromEntries(EMOTIONS.map((e) => [e, 0.02])) as EmotionScores;
+  base[dominant] = 0.88;
+  return base;
+}
+
+export const db = {
+  users: [] as DbUser[],
+  templates: [] as (EmojiTemplate & { ownerId: number; active: boolean })[],
+  jobs: [] as (Job & { ownerId: number; polls: number })[],
+  ranking: [] as { id: number; name: string; owner_alias: string; preview_url: string | null; count: number }[],
+  /** access token -> user id; tokens are opaque strings here */
+  accessTokens: new Map<string, number>(),
+  refreshTokens: new Map<string, number>(),
+  nextId: 100,
+};
+
+export function resetDb(): void {
+  db.users = [{ id: 1, email: 'system@igemoji.test', alias: 'igemoji', password: 'x' }];
+  db.templates = [{ ...makeTemplate({ id: 1, name: 'Noto', is_builtin: true }), ownerId: 1, active: true }];
+  db.jobs = [];
+  db.ranking = [];
+  db.accessTokens.clear();
+  db.refreshTokens.clear();
+  db.nextId = 100;
+}
+
+/** A logged-in user for tests that start past the login page. */
+export function seedUser(alias = 'mina'): { user: DbUser; access: string; refresh: string } {
+  const user: DbUser = { id: db.nextId++, email: `${alias}@example.com`, alias, password: 'Sup3r-secret!' };
+  db.users.push(user);
+  const access = `access-${user.id}-${db.nextId++}`;
+  const refresh = `refresh-${user.id}-${db.nextId++}`;
+  db.accessTokens.set(access, user.id);
+  db.refreshTokens.set(refresh, user.id);
+  return { user, access, refresh };
+}

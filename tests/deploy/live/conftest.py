@@ -1,0 +1,32 @@
+"""`make stack-check`: the whole rehearsal stack for the session, stopped at the
+end whatever happens (pytest finalizers run on failures and on Ctrl-C)."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import pytest
+
+from scripts.stack import procs, stack
+from scripts.stack.config import StackConfig
+from tests.deploy.conftest import free_stack_config
+
+
+def _config() -> StackConfig:
+    cfg = StackConfig.from_env()
+    if os.environ.get("STACK_PORT_BASE") or all(procs.port_free(p) for p in cfg.all_ports()):
+        return cfg
+    # Our range is taken (a `make stack` left running?): any free block will do.
+    return free_stack_config(cfg.state_dir)
+
+
+@pytest.fixture(scope="session")
+def stack_cfg():
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    cfg = _config()
+    stack.up(cfg)  # on a failed start it has already stopped what it started
+    try:
+        yield cfg
+    finally:
+        stack.down(cfg)

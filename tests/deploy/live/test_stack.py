@@ -1,0 +1,142 @@
+"""The rehearsal stack, used as a user and watched as an operator: jobs go
+through nginx to workers and ai_servers, every Prometheus target is up, every
+dashboard query returns data, and every metric a panel names is exported."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+import requests
+from PIL import Image
+
+from scripts.stack.config import StackConfig
+from scripts.stack.promql import dashboard_queries, exported_names, is_exported, metric_names
+from tests.deploy.conftest import REPO
+from tests.deploy.live.client import ApiUser, astronaut_jpeg
+
+DASHBOARD = REPO / "grafana" / "dashboards" / "igemoji.json"
+NOTO = REPO / "assets" / "emoji" / "noto"
+EMOTIONS = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
+JOBS = 3
+
+
+def prom_query(cfg: StackConfig, expr: str) -> list[dict]:
+    resp = requests.get(f"{cfg.prometheus_url}/api/v1/query", params={"query": expr}, timeout=10)
+    body = resp.json()
+    assert body["status"] == "success", f"{expr}: {body}"
+    return body["data"]["result"]
+
+
+@pytest.fixture(scope="module")
+def user(stack_cfg) -> ApiUser:
+    u = ApiUser(stack_cfg.public_url)
+    u.register_and_login()
+    return u
+
+
+@pytest.fixture(scope="module")
+def finished_jobs(user) -> list[dict]:
+    template_id = user.first_template_id()
+    photo = astronaut_jpeg()
+    task_ids = [user.submit_job(template_id, photo) for _ in range(JOBS)]
+    return [user.wait(f"faces/tasks/{tid}", done=("done", "failed")) for tid in task_ids]
+
+
+@pytest.fixture(scope="module")
+def finished_template(user) -> dict:
+    pictures = {e: (NOTO / f"{e}.png").read_bytes() for e in EMOTIONS}
+    template_id = user.submit_template("stack check", pictures)
+    return user.wait(f"emojis/{template_id}", done=("ready", "failed"))
+
+
+def test_every_prometheus_target_is_up(stack_cfg):
+    targets = requests.get(f"{stack_cfg.prometheus_url}/api/v1/targets", timeout=10).json()["data"]["activeTargets"]
+    jobs = {t["labels"]["job"] for t in targets}
+    assert {"main", "worker", "ai", "prometheus"} <= jobs
+    assert len([t for t in targets if t["labels"]["job"] == "worker"]) == stack_cfg.workers
+    assert len([t for t in targets if t["labels"]["job"] == "ai"]) == stack_cfg.ai_servers
+    down = [(t["labels"]["job"], t["scrapeUrl"], t["lastError"]) for t in targets if t["health"] != "up"]
+    assert not down
+
+
+def test_jobs_sent_through_nginx_finish_with_the_face_found(finished_jobs):
+    for job in finished_jobs:
+        assert job["status"] == "done", job
+        faces = job["result"]["faces"]
+        assert len(faces) == 1 and faces[0]["emotion"] in EMOTIONS
+
+
+def test_the_result_image_is_served_through_nginx(finished_jobs, stack_cfg):
+    result = finished_jobs[0]["result"]
+    assert result["image_url"].startswith(stack_cfg.public_url)
+    resp = requests.get(result["image_url"], timeout=30)
+    assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("image/")
+    assert "X-Accel-Redirect" not in resp.headers
+    assert Image.open(io.BytesIO(resp.content)).size == (result["width"], result["height"])
+
+
+def test_a_template_uploaded_through_nginx_becomes_ready(finished_template):
+    assert finished_template["status"] == "ready", finished_template
+    assert all(img["cutout_url"] for img in finished_template["images"].values())
+
+
+def test_every_ai_server_replica_answered(stack_cfg, finished_jobs):
+    for i in range(stack_cfg.ai_servers):
+        text = requests.get(f"http://127.0.0.1:{stack_cfg.ai_port(i)}/metrics", timeout=10).text
+        answered = sum(
+            float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+            if line.startswith("ai_requests_total{")
+        )
+        assert answered > 0, f"ai_server {i + 1} got no request: the balancer does not spread"
+
+
+def test_metrics_are_not_public(stack_cfg):
+    assert requests.get(f"{stack_cfg.public_url}/metrics", timeout=10).status_code == 404
+
+
+def test_the_spa_is_served_with_history_fallback(stack_cfg):
+    if not (stack_cfg.spa_dir / "index.html").exists():
+        pytest.skip("frontend/dist is not built (make install builds it)")
+    resp = requests.get(f"{stack_cfg.public_url}/mypage", timeout=10)
+    assert resp.status_code == 200 and "<div" in resp.text and resp.headers["Cache-Control"] == "no-cache"
+
+
+def test_every_dashboard_query_returns_data(stack_cfg, finished_jobs, finished_template):
+    """Each panel's expr through Prometheus' HTTP API, as Grafana would send it."""
+    pending = dict.fromkeys(expr for _, expr in dashboard_queries(DASHBOARD))
+    titles = {expr: title for title, expr in dashboard_queries(DASHBOARD)}
+    # rate() and increase() need two scrapes after the jobs: wait a few intervals.
+    deadline = time.monotonic() + 90
+    while pending and time.monotonic() < deadline:
+        for expr in list(pending):
+            if prom_query(stack_cfg, expr):
+                del pending[expr]
+        if pending:
+            time.sleep(2)
+    assert not pending, [f"{titles[e]}: {e}" for e in pending]
+
+
+def test_every_dashboard_metric_is_exported_by_a_process(stack_cfg, finished_jobs, finished_template):
+    urls = [f"http://127.0.0.1:{stack_cfg.main_port}/metrics"]
+    urls += [f"http://127.0.0.1:{stack_cfg.worker_metrics_port(i)}/metrics" for i in range(stack_cfg.workers)]
+    urls += [f"http://127.0.0.1:{stack_cfg.ai_port(i)}/metrics" for i in range(stack_cfg.ai_servers)]
+    exported: set[str] = set()
+    for url in urls:
+        resp = requests.get(url, timeout=10)
+        assert resp.status_code == 200, url
+        exported |= exported_names(resp.text)
+    for title, expr in dashboard_queries(DASHBOARD):
+        for name in metric_names(expr):
+            assert is_exported(name, exported), f"{title}: {name} is exported by no process"
+
+
+def test_alert_rules_are_loaded_and_evaluate(stack_cfg):
+    groups = requests.get(f"{stack_cfg.prometheus_url}/api/v1/rules", timeout=10).json()["data"]["groups"]
+    rules = [rule for group in groups for rule in group["rules"]]
+    assert len(rules) >= 10
+    broken = [(r["name"], r.get("lastError")) for r in rules if r["health"] == "err"]
+    assert not broken
+    firing = [r["name"] for r in rules if r.get("state") == "firing" and r["labels"].get("severity") == "critical"]
+    assert not firing, f"critical alerts firing on a healthy stack: {firing}"
