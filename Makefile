@@ -62,10 +62,11 @@ test-frontend:
 # Real PostgreSQL + RabbitMQ + worker + ai_server; skipped (with a message) when
 # those services do not answer.
 test-integration: $(VENV)/.stamp
-	@if [ -d tests/integration ]; then $(PY) -m pytest -q tests/integration; fi
+	@if [ -d tests/integration ]; then $(PY) -m pytest -q -rs -p no:cacheprovider tests/integration; fi
 
+# Starts `python -m scripts.run_local` on free ports with a temporary DATA_DIR.
 test-e2e: $(VENV)/.stamp
-	@if [ -d tests/e2e ]; then $(PY) -m pytest -q tests/e2e; fi
+	@if [ -d tests/e2e ]; then $(PY) -m pytest -q -p no:cacheprovider tests/e2e; fi
 
 test-browser:
 	@if [ -f tests/browser/run.sh ]; then bash tests/browser/run.sh; fi

@@ -1,7 +1,15 @@
 # ai_server: gunicorn (python -m ai_server), models loaded in each gunicorn
-# worker after the fork. The cut-out model (u2netp or isnet-general-use, both
-# Apache-2.0) is placed in /models at build time, never fetched at run time.
-#   docker build -f docker/ai.Dockerfile --build-arg CUTOUT_MODEL=u2netp -t igemoji-ai .
+# worker after the fork. Every model file (the u2netp cut-out model, Apache-2.0,
+# and the expression models) is placed in /models at build time by
+# `python -m ai_server.setup_models`, never fetched at run time.
+#   docker build -f docker/ai.Dockerfile -t igemoji-ai .
+# The `human` expression model comes from its npm package (converted to ONNX by
+# setup_models): fetch the pinned tarball with npm here, so the Python stage
+# needs no Node.js. Keep the version = ai_server/classifiers/human_install.py VERSION.
+FROM node:20.19.5-bookworm-slim AS npm-models
+WORKDIR /cache
+RUN npm pack @vladmandic/human@3.3.6 --loglevel=error
+
 FROM python:3.11.14-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -25,12 +33,13 @@ RUN pip install -c requirements/lock.txt -r docker/ai.requirements.in \
 
 COPY ai_server/ /app/ai_server/
 
-ARG CUTOUT_MODEL=u2netp
 ENV MODELS_DIR=/models \
-    AI_CUTOUT_MODEL=${CUTOUT_MODEL} \
     PROMETHEUS_MULTIPROC_DIR=/tmp/ai-metrics
 # Model files at build time (SPEC §9): the image runs with no network access.
-RUN python -m ai_server.setup_models --dir /models \
+# setup_models verifies the tarball's npm integrity and converts it; --strict
+# fails the build if any model is missing.
+COPY --from=npm-models /cache/vladmandic-human-3.3.6.tgz /models/.cache/
+RUN python -m ai_server.setup_models --dir /models --strict \
     && chown -R igemoji:igemoji /models
 
 USER igemoji

@@ -33,5 +33,7 @@ export default defineConfig({
     css: false,
     // the machine is shared: a small, predictable worker pool
     maxWorkers: 1,
+    // a shared 2-core machine: generous, so only real hangs time out
+    testTimeout: 20000,
   },
 });

@@ -108,3 +108,54 @@ def _signal_group(pgid: int, sig: int) -> None:
         os.killpg(pgid, sig)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+class LocalService:
+    """`python -m scripts.run_local` on free ports with its own DATA_DIR: what
+    `make run` starts, for the e2e tests and bench/e2e.py."""
+
+    def __init__(self, data_dir: Path, *, extra_env: dict[str, str] | None = None) -> None:
+        self.data_dir = Path(data_dir)
+        self.ports = {"PORT": free_port(), "AI_PORT": free_port(), "WORKER_METRICS_PORT": free_port()}
+        self.url = f"http://127.0.0.1:{self.ports['PORT']}"
+        self.ai_url = f"http://127.0.0.1:{self.ports['AI_PORT']}"
+        self.worker_metrics = f"http://127.0.0.1:{self.ports['WORKER_METRICS_PORT']}/metrics"
+        self.log_path = self.data_dir / "run_local.log"
+        self.extra_env = extra_env or {}
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 300) -> LocalService:
+        env = {**os.environ, **{k: str(v) for k, v in self.ports.items()}, "DATA_DIR": str(self.data_dir)}
+        for inherited in ("DJANGO_SETTINGS_MODULE", "CELERY_BROKER_URL", "DATABASE_URL", "CACHE_URL", "AI_SERVER_URL"):
+            env.pop(inherited, None)
+        env.update(self.extra_env)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen(
+                [PYTHON, "-m", "scripts.run_local"], cwd=REPO, env=env, stdout=log,
+                stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while b"IGEMOJI is running" not in self.log_path.read_bytes():
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"run_local exited {self.proc.returncode}:\n{self.log_tail()}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise TimeoutError(f"run_local not ready in {timeout:.0f} s:\n{self.log_tail()}")
+            time.sleep(1)
+        return self
+
+    def log_tail(self, chars: int = 4000) -> str:
+        return self.log_path.read_text(errors="replace")[-chars:]
+
+    def stop(self) -> int | None:
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)  # run_local stops its children
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                _signal_group(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+        return self.proc.returncode

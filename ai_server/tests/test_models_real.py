@@ -65,7 +65,7 @@ def test_a_large_photo_is_detected_on_the_bounded_copy_and_mapped_back(models, a
     import cv2
 
     big = cv2.resize(photos.astronaut(), (2048, 2048), interpolation=cv2.INTER_CUBIC)
-    faces, _ = _find(models, app, big)  # DETECT_MAX_SIDE 1280 → detection at 0.625×
+    faces, _ = _find(models, app, big)  # DETECT_MAX_SIDE 1024 → detection at 0.5×
     assert len(faces) == 1
     expected = tuple(v * 4 for v in photos.ASTRONAUT_FACE)
     assert _iou(faces[0].box, expected) > 0.75
@@ -99,3 +99,17 @@ def test_fer_returns_a_row_for_a_box_at_the_border():
     img = photos.astronaut()
     assert fer_crops(img, [(500, 500, 30, 30), (-20, -20, 25, 25)]).shape == (2, 64, 64)
     assert FerClassifier().predict(img, [(500, 500, 30, 30)]).shape == (1, 7)
+
+
+def test_classifying_a_large_photo_on_the_crop_around_faces_changes_no_score(models):
+    import cv2
+
+    from ai_server.pipeline.classify import CROP_ABOVE_PIXELS, classify_faces, mirror_boxes
+
+    big = cv2.resize(photos.astronaut(), (2048, 2048), interpolation=cv2.INTER_CUBIC)
+    assert big.shape[0] * big.shape[1] > CROP_ABOVE_PIXELS
+    boxes = [tuple(v * 4 for v in photos.ASTRONAUT_FACE)]
+    (fer,) = models.classifiers
+    mirrored = np.ascontiguousarray(big[:, ::-1])
+    want = (fer.predict(big, boxes) + fer.predict(mirrored, mirror_boxes(boxes, 2048))) / 2
+    np.testing.assert_allclose(classify_faces([fer], big, boxes), want, atol=1e-5)

@@ -15,10 +15,10 @@ import signal
 import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+
+from scripts.procs import http_ok  # noqa: F401 (re-exported for stack.py)
 
 log = logging.getLogger("stack")
 
@@ -122,14 +122,6 @@ def port_free(port: int) -> bool:
         except OSError:
             return False
     return True
-
-
-def http_ok(url: str, *, timeout: float = 3.0) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp:
-            return 200 <= resp.status < 300
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 def wait_until(

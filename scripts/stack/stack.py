@@ -20,49 +20,49 @@ import urllib.request
 from pathlib import Path
 
 from scripts.stack import procs, render, services
+from scripts.stack.compose_env import read_env_file, service_environment
 from scripts.stack.config import StackConfig
 from scripts.stack.procs import State
 
 log = logging.getLogger("stack")
 
 
-def main_env(cfg: StackConfig, *, database_url: str, queue: str, secret_key: str) -> dict[str, str]:
-    """The environment of main, workers and beat: production settings, as in compose."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.django.production",
+def _compose_env(cfg: StackConfig, service: str, **overrides: str) -> dict[str, str]:
+    """The service's environment from docker-compose.yml (.env.example values), with
+    the few settings that differ on one machine, on top of this process' own."""
+    values = read_env_file(cfg.repo / ".env.example")
+    values.update(SECRET_KEY=overrides.get("SECRET_KEY", "unused"), ALLOWED_HOSTS="127.0.0.1")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_", "AI_"))}
+    env.pop("WORKER_METRICS_PORT", None)
+    env.update(service_environment(cfg.repo / "docker-compose.yml", service, values))
+    env.update(overrides, PYTHONUNBUFFERED="1")
+    return env
+
+
+def main_env(cfg: StackConfig, *, service: str, database_url: str, queue: str, secret_key: str) -> dict[str, str]:
+    """main / worker / beat: compose's production settings, pointed at this machine."""
+    return _compose_env(
+        cfg, service,
         SECRET_KEY=secret_key,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        CSRF_TRUSTED_ORIGINS=cfg.public_url,
         SECURE_SSL_REDIRECT="0",  # plain http on 127.0.0.1; compose sits behind TLS
+        CSRF_TRUSTED_ORIGINS=cfg.public_url,
         DATABASE_URL=database_url,
         CELERY_BROKER_URL=cfg.broker_url,
         CELERY_QUEUE=queue,
-        CACHE_URL="db://",
         DATA_DIR=str(cfg.data_dir),
         MEDIA_ROOT=str(cfg.media_root),
-        MEDIA_X_ACCEL_REDIRECT="1",
-        MEDIA_X_ACCEL_PREFIX="/protected-media/",
-        BEHIND_PROXY="1",
         AI_SERVER_URL=f"http://127.0.0.1:{cfg.ai_lb_port}",
         FRONTEND_DIST=str(cfg.spa_dir),
-        PYTHONUNBUFFERED="1",
     )
-    env.pop("WORKER_METRICS_PORT", None)
-    return env
 
 
 def ai_env(cfg: StackConfig, index: int) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
+    return _compose_env(
+        cfg, "ai",
         MODELS_DIR=str(cfg.models_dir),
-        AI_WORKERS="1",
-        AI_THREADS="2",
         # One directory per replica: each gunicorn merges only its own workers.
         PROMETHEUS_MULTIPROC_DIR=str(cfg.state_dir / f"ai{index}-metrics"),
-        PYTHONUNBUFFERED="1",
     )
-    return env
 
 
 def up(cfg: StackConfig) -> State:
@@ -97,7 +97,9 @@ def _start_everything(cfg: StackConfig, state: State) -> None:
     queue = services.new_queue_name()
     state.data.update(database=db_name, queue=queue, ports=_ports(cfg))
     state.save()
-    env = main_env(cfg, database_url=db_url, queue=queue, secret_key=secrets.token_urlsafe(50))
+    secret_key = secrets.token_urlsafe(50)
+    env = main_env(cfg, service="main", database_url=db_url, queue=queue, secret_key=secret_key)
+    worker_env = main_env(cfg, service="worker", database_url=db_url, queue=queue, secret_key=secret_key)
 
     # TensorFlow takes a while to load: start the ai_servers first, wait for them last.
     ai_procs = []
@@ -128,7 +130,7 @@ def _start_everything(cfg: StackConfig, state: State) -> None:
             state, f"worker{i + 1}",
             [str(cfg.venv_bin / "celery"), "-A", "config", "worker", "--pool=threads", "--concurrency=2",
              "--without-mingle", "--without-gossip", "--loglevel=INFO", "-n", f"w{i + 1}-{queue}@%h"],
-            env={**env, "WORKER_METRICS_PORT": str(cfg.worker_metrics_port(i))}, cwd=main_dir, logs_dir=logs,
+            env={**worker_env, "WORKER_METRICS_PORT": str(cfg.worker_metrics_port(i))}, cwd=main_dir, logs_dir=logs,
         ))
     procs.start(
         state, "beat",

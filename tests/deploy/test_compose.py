@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 
+from scripts.stack.compose_env import interpolate, read_env_file
 from tests.deploy.conftest import REPO, env_example_names
 
 REQUIRED = {"postgres", "rabbitmq", "main", "worker", "ai", "nginx", "prometheus", "grafana"}
@@ -179,3 +180,44 @@ def test_compose_config_is_valid_for_docker_compose():
         cwd=REPO, capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def _env_example_values() -> dict[str, str]:
+    return read_env_file(REPO / ".env.example")
+
+
+def test_prometheus_and_healthchecks_reach_main_by_an_allowed_host(compose):
+    env = _env_example_values() | {"ALLOWED_HOSTS": "igemoji.example.com"}
+    allowed = interpolate(compose["services"]["main"]["environment"]["ALLOWED_HOSTS"], env).split(",")
+    assert "igemoji.example.com" in allowed
+    assert {"main", "127.0.0.1"} <= set(allowed)
+
+
+def test_production_settings_pass_check_deploy_with_the_compose_environment(compose, tmp_path):
+    """The main service's environment, as compose resolves it from .env, passes
+    `manage.py check --deploy` (SPEC §9)."""
+    values = _env_example_values() | {"SECRET_KEY": "k" * 20 + "-Xy7_" + "q9" * 20, "ALLOWED_HOSTS": "igemoji.example.com"}
+    env = {k: interpolate(str(v), values) for k, v in compose["services"]["main"]["environment"].items()}
+    # Runs here, not in a container: local paths and SQLite instead of the services.
+    env.update(DATA_DIR=str(tmp_path), MEDIA_ROOT=str(tmp_path / "media"),
+               DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", PATH="/usr/bin:/bin", HOME=str(tmp_path))
+    result = subprocess.run(
+        [str(REPO / ".venv/bin/python"), "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO / "main_server", env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_ai_image_fetches_the_human_model_version_the_code_pins():
+    from ai_server.classifiers import human_install
+
+    dockerfile = (REPO / "docker" / "ai.Dockerfile").read_text()
+    assert f"npm pack {human_install.PACKAGE}@{human_install.VERSION}" in dockerfile
+    assert human_install.TARBALL in dockerfile
+
+
+def test_interpolation_follows_compose_rules():
+    env = {"SET": "x", "EMPTY": ""}
+    assert interpolate("${SET}-${UNSET:-d}-${EMPTY:-e}", env) == "x-d-e"
+    with pytest.raises(KeyError):
+        interpolate("${UNSET:?set it}", env)

@@ -13,8 +13,6 @@ from PIL import Image
 
 from tests.e2e.helpers import Api, astronaut_jpeg
 
-pytestmark = pytest.mark.e2e
-
 
 @pytest.fixture(scope="module")
 def flow(service):

@@ -1,5 +1,7 @@
 import '@testing-library/jest-dom/vitest';
 
+import { Blob as NodeBlob, File as NodeFile } from 'node:buffer';
+
 import { cleanup } from '@testing-library/react';
 
 import { i18n } from '@/lib/i18n';
@@ -19,6 +21,14 @@ afterEach(() => {
   server.resetHandlers();
 });
 afterAll(() => server.close());
+
+// jsdom's File/FormData are not what Node's fetch knows (a file would be sent
+// as the string "[object File]"); uploads in tests use Node's own classes.
+// Node's FormData class is not exported, so take it from one Node's fetch makes.
+const NodeFormData = (await new Response(new URLSearchParams('a=b')).formData()).constructor;
+globalThis.File = NodeFile as unknown as typeof File;
+globalThis.Blob = NodeBlob as unknown as typeof Blob;
+globalThis.FormData = NodeFormData as unknown as typeof FormData;
 
 // jsdom has no object URLs; the picked-file previews need them
 if (!URL.createObjectURL) {

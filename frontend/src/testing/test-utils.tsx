@@ -23,7 +23,7 @@ export function renderApp(path: string, { loggedInAs }: { loggedInAs?: string } 
       <RouterProvider router={router} />
     </AppProvider>,
   );
-  return { ...result, store, router, user, events: userEvent.setup() };
+  return { ...result, store, router, user, events: userEvent.setup({ delay: null }) };
 }
 
 export function pngFile(name: string): File {

@@ -1,8 +1,6 @@
-import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useTranslation } from 'react-i18next';
-import { Link as RouterLink } from 'react-router';
 
 import { MyResults, MyTemplates } from '@/features/mypage';
 import { DeleteTemplateButton } from '@/features/templates';
@@ -18,7 +16,6 @@ export function MyPageRoute() {
         <Typography variant="h4" component="h1" sx={{ fontSize: { xs: 26, sm: 34 } }}>
           {t('mypage.heading', { alias: user?.alias ?? '' })}
         </Typography>
-        <Button component={RouterLink} to="/gallery" variant="outlined">{t('mypage.toGallery')}</Button>
       </Stack>
       <MyResults resultPath={(taskId) => `/results/${taskId}`} />
       <MyTemplates actions={(template) => <DeleteTemplateButton template={template} />} />

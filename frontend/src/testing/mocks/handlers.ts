@@ -79,7 +79,7 @@ export const handlers = [
     const userId = caller(request);
     if (!userId) return notAuthenticated();
     const page = Number(new URL(request.url).searchParams.get('page') ?? '1');
-    const items =
+    const items: unknown[] =
       params.case === 'result'
         ? db.jobs.filter((j) => j.ownerId === userId).map(({ ownerId: _o, polls: _p, ...j }) => j).reverse()
         : db.templates.filter((t) => t.ownerId === userId && t.active).map(publicTemplate).reverse();

@@ -1,0 +1,205 @@
+"""AI pipeline benchmark: writes bench/results/ai_pipeline.json. Timing only, no asserts.
+
+Measures, on the astronaut portrait (skimage, public domain) and photos made from it:
+- per-stage ms (decode, detect, classify, compose+encode) at 0.3, 1 and 12 MP;
+- detection ms and faces found: our settings (bounded copy, min face, scale factor)
+  against MTCNN's defaults on the full image;
+- classify faces/s; warm compose requests/s;
+- seed-style cost (MTCNN and FER constructed for every photo) against warm, as a ratio;
+- RSS of the process after 100 and after 1 000 compose requests.
+
+    .venv/bin/python bench/ai_pipeline.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+
+from ai_server import create_app  # noqa: E402
+from ai_server.metrics import rss_bytes  # noqa: E402
+from ai_server.pipeline.decode import decode_image  # noqa: E402
+from ai_server.service import StageTimer, find_faces, paste_emojis  # noqa: E402
+from ai_server.tests import photos  # noqa: E402
+
+SIZES_MP = (0.3, 1.0, 12.0)
+
+
+def photo_at(megapixels: float) -> np.ndarray:
+    side = round((megapixels * 1e6) ** 0.5)
+    return cv2.resize(photos.astronaut(), (side, side), interpolation=cv2.INTER_CUBIC)
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 1)
+
+
+def stage_ms(app, emojis, rgb: np.ndarray, repeat: int) -> dict:
+    config, models = app.config, app.extensions["ai_models"]
+    data = photos.encode(rgb, "JPEG", quality=92)
+    runs = []
+    for _ in range(repeat):
+        timer = StageTimer()
+        with timer.stage("decode"):
+            image = decode_image(data, max_pixels=int(config["MAX_PIXELS"]))
+        faces, faces_json = find_faces(models, config, image.rgb, None, timer)
+        with timer.stage("compose"):
+            out = paste_emojis(image.pixels, faces, faces_json, emojis, {}, scale=float(config["EMOJI_SCALE"]))
+            photos.encode(out, "JPEG", quality=92)
+        runs.append({**timer.ms, "faces": len(faces)})
+    keys = ("decode", "detect", "classify", "compose")
+    result = {k: statistics.median(r[k] for r in runs) for k in keys}
+    result["total"] = round(sum(result.values()), 1)
+    result["faces"] = runs[-1]["faces"]
+    result["pixels"] = int(rgb.shape[0] * rgb.shape[1])
+    return result
+
+
+def detection_comparison(app, images: dict[str, np.ndarray], full_defaults_on: set[str]) -> dict:
+    from mtcnn import MTCNN
+
+    from ai_server.pipeline.detect import detect_faces
+
+    config, models = app.config, app.extensions["ai_models"]
+    stock = MTCNN()
+    stock.detect_faces(np.zeros((48, 48, 3), np.uint8))
+    out = {}
+    for name, rgb in images.items():
+        t = time.perf_counter()
+        ours = detect_faces(models.detector, rgb, max_side=int(config["DETECT_MAX_SIDE"]),
+                            min_face_size=int(config["MIN_FACE_SIZE"]),
+                            scale_factor=float(config["DETECT_SCALE_FACTOR"]),
+                            min_confidence=float(config["MIN_CONFIDENCE"]), max_faces=int(config["MAX_FACES"]))
+        ours_ms = _ms(t)
+        row = {"ours_ms": ours_ms, "ours_faces": [list(f.box) for f in ours]}
+        if name in full_defaults_on:
+            t = time.perf_counter()
+            theirs = stock.detect_faces(rgb)
+            row.update(defaults_full_image_ms=_ms(t), defaults_faces=[r["box"] for r in theirs])
+        out[name] = row
+    out["settings"] = {k: config[k] for k in ("DETECT_MAX_SIDE", "MIN_FACE_SIZE", "DETECT_SCALE_FACTOR", "MIN_CONFIDENCE")}
+    out["defaults"] = {"max_side": None, "min_face_size": 20, "scale_factor": 0.709, "min_confidence": "MTCNN's 0.8 (no extra filter)"}
+    return out
+
+
+def classify_rate(app, repeat: int) -> dict:
+    from ai_server.pipeline.classify import classify_faces
+
+    models = app.extensions["ai_models"]
+    rgb = photos.astronaut()
+    boxes = [photos.ASTRONAUT_FACE] * 16
+    classify_faces(models.classifiers, rgb, boxes)
+    t = time.perf_counter()
+    for _ in range(repeat):
+        classify_faces(models.classifiers, rgb, boxes, flip_average=bool(app.config["FLIP_AVERAGE"]))
+    seconds = time.perf_counter() - t
+    return {"classifiers": models.emotion_names, "flip_average": bool(app.config["FLIP_AVERAGE"]),
+            "faces_per_second": round(repeat * len(boxes) / seconds, 1)}
+
+
+def compose_request(client, data: bytes, template: dict[str, bytes]):
+    fields = {"image": (io.BytesIO(data), "p.jpg"), **{e: (io.BytesIO(b), f"{e}.png") for e, b in template.items()}}
+    resp = client.post("/v1/compose", data=fields)
+    assert resp.status_code == 200, resp.get_data(as_text=True)  # a broken run must not report numbers
+
+
+def warm_compose_rate(app, template, repeat: int) -> dict:
+    client = app.test_client()
+    data = photos.encode(photo_at(0.3), "JPEG")
+    compose_request(client, data, template)
+    t = time.perf_counter()
+    for _ in range(repeat):
+        compose_request(client, data, template)
+    seconds = time.perf_counter() - t
+    return {"photo_mp": 0.3, "requests": repeat, "per_second": round(repeat / seconds, 2),
+            "ms_per_request": round(seconds / repeat * 1000, 1)}
+
+
+def seed_style(app, repeat: int) -> dict:
+    """The seed built MTCNN and FER for every photo; we build them once per process."""
+    from fer.fer import FER
+    from mtcnn import MTCNN
+
+    rgb = photos.astronaut()
+    models = app.extensions["ai_models"]
+    config = app.config
+    seed_times, warm_times = [], []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        detector, fer = MTCNN(), FER()
+        boxes = [r["box"] for r in detector.detect_faces(rgb)]
+        fer.detect_emotions(np.ascontiguousarray(rgb[:, :, ::-1]), face_rectangles=boxes)
+        seed_times.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        find_faces(models, config, rgb, None, StageTimer())
+        warm_times.append(time.perf_counter() - t)
+    seed, warm = statistics.median(seed_times), statistics.median(warm_times)
+    return {"seed_ms": round(seed * 1000, 1), "warm_ms": round(warm * 1000, 1), "ratio": round(seed / warm, 2)}
+
+
+def rss_growth(app, template, first: int, total: int) -> dict:
+    client = app.test_client()
+    data = photos.encode(cv2.resize(photos.astronaut(), (320, 320), interpolation=cv2.INTER_AREA), "JPEG")
+    marks = {}
+    t = time.perf_counter()
+    for i in range(1, total + 1):
+        compose_request(client, data, template)
+        if i in (first, total):
+            marks[i] = rss_bytes()
+    return {"requests_photo": "320x320 JPEG compose", f"rss_mb_after_{first}": round(marks[first] / 2**20, 1),
+            f"rss_mb_after_{total}": round(marks[total] / 2**20, 1), "ratio": round(marks[total] / marks[first], 3),
+            "seconds": round(time.perf_counter() - t, 1)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats (smoke run)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ai_pipeline.json")
+    args = parser.parse_args()
+    repeat = 2 if args.quick else 5
+    t0 = time.perf_counter()
+    app = create_app()
+    load_seconds = dict(app.extensions["ai_models"].load_seconds)
+    template = photos.noto_template()
+    emojis = {e: decode_image(b, max_pixels=16_000_000).pixels for e, b in template.items()}
+    result: dict = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "emotion_models": app.extensions["ai_models"].emotion_names,
+        "model_load_seconds": {k: round(v, 2) for k, v in load_seconds.items()},
+    }
+    images = {f"{mp}MP": photo_at(mp) for mp in SIZES_MP}
+    result["stages_ms"] = {name: stage_ms(app, emojis, rgb, repeat) for name, rgb in images.items()}
+    s = result["stages_ms"]
+    result["ratio_12MP_over_1MP"] = round(s["12.0MP"]["total"] / s["1.0MP"]["total"], 2)
+    group, _ = photos.group_photo()
+    det_images = {**images, "group_3_faces": group, "no_face_coffee": photos.coffee(),
+                  "rolled_25deg": photos.rolled_astronaut(25.0)}
+    full = set(det_images) if not args.quick else {"0.3MP", "group_3_faces"}
+    result["detection"] = detection_comparison(app, det_images, full)
+    result["classify"] = classify_rate(app, 20 if args.quick else 100)
+    result["warm_compose"] = warm_compose_rate(app, template, 5 if args.quick else 20)
+    result["seed_vs_warm"] = seed_style(app, 2 if args.quick else 3)
+    result["rss"] = rss_growth(app, template, 10 if args.quick else 100, 30 if args.quick else 1000)
+    result["bench_seconds"] = round(time.perf_counter() - t0, 1)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))  # CLI output
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,191 @@
+// The whole user journey in Debian's Chromium, driven by playwright-core
+// (Playwright's own browser download is not reachable here). Run by run.sh,
+// which starts the service; fails on any page error or console error.
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(new URL('../../../frontend/package.json', import.meta.url));
+const { chromium } = require('playwright-core');
+
+const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8000';
+const PHOTO = process.env.PHOTO;
+const EMOJI_DIR = process.env.EMOJI_DIR;
+const ARTIFACTS = process.env.ARTIFACTS ?? 'artifacts/browser';
+const EMOTIONS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
+const JOB_TIMEOUT = 180_000; // a cold ai_server on a shared 2-core machine
+assert.ok(PHOTO && EMOJI_DIR, 'PHOTO and EMOJI_DIR must be set');
+mkdirSync(ARTIFACTS, { recursive: true });
+
+const problems = [];
+function watch(page, label) {
+  page.on('pageerror', (err) => problems.push(`[${label}] page error: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`[${label}] console error: ${msg.text()} ${JSON.stringify(msg.location())}`);
+  });
+  page.on('requestfailed', (req) => {
+    // navigating away cancels image loads; that is not an error
+    if (req.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`[${label}] request failed: ${req.url()} ${req.failure()?.errorText}`);
+  });
+}
+
+const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+async function noSideScroll(page, label) {
+  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  assert.ok(scroll <= client + 1, `${label}: page is ${scroll}px wide in a ${client}px window`);
+}
+
+function step(name) {
+  console.log(`browser test: ${name}`);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
+  context.setDefaultTimeout(20_000);
+  const page = await context.newPage();
+  watch(page, 'desktop');
+  const stamp = Date.now().toString(36);
+  const email = `e2e-${stamp}@example.com`;
+  const alias = `e2e${stamp}`.slice(0, 20);
+  const password = `Browser-${stamp}-pass!`;
+
+  step('landing');
+  await page.goto(BASE_URL);
+  await page.getByRole('heading', { name: 'How it works' }).waitFor();
+  await page.waitForLoadState('networkidle');
+  await shot(page, '01-landing');
+
+  step('sign up');
+  await page.getByRole('link', { name: 'Sign up' }).click();
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Alias', { exact: true }).fill(alias);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('Confirm password', { exact: true }).fill(password);
+  await page.getByText('Available').first().waitFor(); // live availability answered
+  await page.getByText('Strength: strong').waitFor();
+  await shot(page, '02-sign-up');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+
+  step('log in');
+  await page.waitForURL('**/login');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+
+  step('gallery and Top 3');
+  await page.waitForURL('**/gallery');
+  await page.getByText('Top 3', { exact: true }).waitFor();
+  const useButton = page.getByRole('button', { name: /^Use / }).first();
+  await useButton.waitFor();
+  await page.waitForLoadState('networkidle');
+  await shot(page, '03-gallery');
+
+  step('emojify the astronaut photo');
+  await useButton.click();
+  await page.getByLabel('Photo').setInputFiles(PHOTO);
+  await page.getByAltText('Your photo').waitFor();
+  await shot(page, '04-use-template');
+  await page.getByRole('button', { name: 'Emojify' }).click();
+  await page.waitForURL('**/results/**');
+  await page.getByRole('progressbar', { name: 'Progress' }).waitFor();
+  await shot(page, '05-progress');
+  const result = page.getByAltText('Result', { exact: true });
+  await result.waitFor({ timeout: JOB_TIMEOUT });
+  await page.waitForFunction(() => {
+    const img = document.querySelector('img[alt="Result"]');
+    return img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0;
+  });
+  const emotions = await page.getByTestId('face-emotion').allTextContents();
+  assert.ok(emotions.length >= 1, 'the astronaut photo has a face');
+  for (const e of emotions) assert.ok(EMOTIONS.includes(e), `"${e}" is one of the seven emotions`);
+  assert.equal(await page.getByTestId('face').first().getByRole('progressbar').count(), 7, 'seven score bars a face');
+  await page.getByRole('link', { name: 'Download' }).waitFor();
+  await shot(page, '06-result');
+  const resultUrl = page.url();
+
+  step('my page shows the result');
+  await page.getByRole('link', { name: 'My page' }).click();
+  const myPhotos = page.locator('section', { has: page.getByRole('heading', { name: /My photos/ }) });
+  await myPhotos.getByRole('img').first().waitFor();
+  await page.waitForFunction(() => [...document.querySelectorAll('main section img')].some((i) => i.complete && i.naturalWidth > 0));
+  await shot(page, '07-my-page');
+
+  step('create a template from seven pictures');
+  const templateName = `E2E ${stamp}`;
+  await page.getByRole('link', { name: 'Gallery', exact: true }).click();
+  await page.getByRole('button', { name: 'Create a template' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create a template' });
+  await dialog.getByLabel('Template name').fill(templateName);
+  const files = readdirSync(EMOJI_DIR);
+  for (const emotion of EMOTIONS) {
+    assert.ok(files.includes(`${emotion}.png`), `${emotion}.png in ${EMOJI_DIR}`);
+    await dialog.getByLabel(`Picture for ${emotion}`).setInputFiles(path.join(EMOJI_DIR, `${emotion}.png`));
+  }
+  await shot(page, '08-create-template');
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await dialog.getByText(`“${templateName}” is ready and in the gallery.`).waitFor({ timeout: JOB_TIMEOUT });
+  await shot(page, '09-template-ready');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('button', { name: `Use ${templateName}` }).waitFor();
+
+  step('delete it from my page');
+  await page.getByRole('link', { name: 'My page' }).click();
+  await page.getByRole('button', { name: `Delete ${templateName}` }).click();
+  const confirm = page.getByRole('dialog', { name: `Delete “${templateName}”?` });
+  await shot(page, '10-delete-confirm');
+  await confirm.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('button', { name: `Delete ${templateName}` }).waitFor({ state: 'detached' });
+  await page.getByRole('link', { name: 'Gallery', exact: true }).click();
+  await page.getByRole('button', { name: /^Use / }).first().waitFor();
+  assert.equal(await page.getByRole('button', { name: `Use ${templateName}` }).count(), 0, 'deleted template left the gallery');
+
+  step('390 px wide');
+  const phone = await browser.newContext({
+    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+    locale: 'en-US', storageState: await context.storageState(),
+  });
+  const mobile = await phone.newPage();
+  watch(mobile, 'mobile');
+  for (const [name, url, ready] of [
+    ['11-mobile-landing', '/', () => mobile.getByRole('heading', { name: 'How it works' })],
+    ['12-mobile-gallery', '/gallery', () => mobile.getByText('Top 3', { exact: true })],
+    ['13-mobile-result', new URL(resultUrl).pathname, () => mobile.getByAltText('Result', { exact: true })],
+    ['14-mobile-my-page', '/me', () => mobile.getByRole('heading', { name: /My photos/ })],
+  ]) {
+    await mobile.goto(BASE_URL + url);
+    await ready().waitFor();
+    await mobile.waitForLoadState('networkidle');
+    await noSideScroll(mobile, name);
+    await shot(mobile, name);
+  }
+  await mobile.getByRole('link', { name: 'My page' }).waitFor();
+  await mobile.getByRole('button', { name: 'Log out' }).waitFor();
+
+  step('Korean');
+  await mobile.goto(BASE_URL + '/');
+  await mobile.getByRole('combobox', { name: 'Language' }).selectOption('ko');
+  await mobile.getByRole('heading', { name: '사용 방법' }).waitFor();
+  await shot(mobile, '15-mobile-landing-ko');
+
+  step('log out');
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('link', { name: 'Sign up' }).waitFor();
+
+  assert.deepEqual(problems, [], 'no page errors, console errors or failed requests');
+  console.log(`browser test: PASS (faces: ${emotions.join(', ')}; screenshots in ${ARTIFACTS})`);
+} catch (err) {
+  console.error(`browser test: FAIL: ${err.stack ?? err}`);
+  if (problems.length) console.error(problems.join('\n'));
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
