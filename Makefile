@@ -56,8 +56,9 @@ test-ai: $(VENV)/.stamp
 test-main: $(VENV)/.stamp
 	@if [ -d main_server ]; then cd main_server && ../$(PY) -m pytest -q; fi
 
-test-frontend:
-	@if [ -f frontend/package.json ]; then cd frontend && npm test --silent; fi
+# TypeScript strict + eslint (feature boundaries), then Vitest with MSW (no browser needed)
+test-frontend: frontend
+	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent lint && npm test --silent; fi
 
 # Real PostgreSQL + RabbitMQ + worker + ai_server; skipped (with a message) when
 # those services do not answer.
@@ -68,7 +69,8 @@ test-integration: $(VENV)/.stamp
 test-e2e: $(VENV)/.stamp
 	@if [ -d tests/e2e ]; then $(PY) -m pytest -q -p no:cacheprovider tests/e2e; fi
 
-test-browser:
+# Debian's Chromium (playwright-core) against the real service on free ports; screenshots in artifacts/browser/
+test-browser: frontend
 	@if [ -f tests/browser/run.sh ]; then bash tests/browser/run.sh; fi
 
 # ---------------------------------------------------------------- deployment (issue 6)

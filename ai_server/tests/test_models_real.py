@@ -113,3 +113,17 @@ def test_classifying_a_large_photo_on_the_crop_around_faces_changes_no_score(mod
     mirrored = np.ascontiguousarray(big[:, ::-1])
     want = (fer.predict(big, boxes) + fer.predict(mirrored, mirror_boxes(boxes, 2048))) / 2
     np.testing.assert_allclose(classify_faces([fer], big, boxes), want, atol=1e-5)
+
+
+def test_compiled_mtcnn_finds_the_same_faces_as_the_eager_one(models):
+    from ai_server.mtcnn_safe import build_mtcnn
+
+    eager = build_mtcnn(compiled=False)
+    group, _ = photos.group_photo()
+    for rgb in (group, photos.astronaut(), photos.rolled_astronaut(25.0)):
+        ours = models.detector.detect_faces(rgb)
+        theirs = eager.detect_faces(rgb)
+        assert len(ours) == len(theirs)
+        for a, b in zip(ours, theirs, strict=True):
+            np.testing.assert_allclose(a["box"], b["box"], atol=1)
+            assert a["confidence"] == pytest.approx(b["confidence"], abs=1e-3)

@@ -25,6 +25,9 @@ def spa_view(request: HttpRequest, path: str = "") -> HttpResponse:
     candidate = (dist / path).resolve() if path else index
     if candidate.is_file() and candidate.is_relative_to(dist):
         target = candidate
+    elif path.startswith("assets/"):
+        # A missing script or picture must not come back as index.html.
+        raise Http404
     else:
         target = index
     content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
@@ -33,4 +36,23 @@ def spa_view(request: HttpRequest, path: str = "") -> HttpResponse:
         response["Cache-Control"] = "public, max-age=31536000, immutable"
     else:
         response["Cache-Control"] = "no-cache"
+    return response
+
+
+def static_view(request: HttpRequest, path: str) -> HttpResponse:
+    """Static files of installed apps (Swagger UI from drf-spectacular-sidecar),
+    found through the staticfiles finders, so no collectstatic step is needed
+    and DEBUG can stay off."""
+    from django.contrib.staticfiles import finders
+    from django.core.exceptions import SuspiciousFileOperation
+
+    try:
+        found = finders.find(path)
+    except SuspiciousFileOperation:
+        found = None
+    if not found or not Path(found).is_file():
+        raise Http404
+    content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+    response = FileResponse(open(found, "rb"), content_type=content_type)  # noqa: SIM115
+    response["Cache-Control"] = "public, max-age=86400"
     return response

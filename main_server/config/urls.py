@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.apis import LoginApi, LogoutApi, TokenRefreshApi, UserAvailabilityApi
-from config.spa import spa_view
+from config.spa import spa_view, static_view
 from emojis.apis import MyUploadsApi, TemplateCreateApi, TemplateDetailApi, TemplatePageApi
 from faces.apis import JobCreateApi, JobDetailApi, MyResultsApi, RankingApi
 from media.apis import MediaServeApi
@@ -44,6 +44,7 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("", include("django_prometheus.urls")),
+    re_path(r"^static/(?P<path>.+)$", static_view, name="static"),
     re_path(r"^(?!api/|api$|metrics$|static/)(?P<path>.*)$", spa_view, name="spa"),
 ]
 

@@ -70,7 +70,9 @@ def run(argv: list[str], *, env: dict[str, str], cwd: Path, logs_dir: Path, name
     logs_dir.mkdir(parents=True, exist_ok=True)
     log_path = logs_dir / f"{name}.log"
     with open(log_path, "ab") as out:
-        code = subprocess.call(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+        code = subprocess.call(
+            argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
+        )
     if code != 0:
         raise RuntimeError(f"{name} failed ({code}):\n{tail(log_path)}")
     log.info("%s ok", name)

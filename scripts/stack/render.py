@@ -41,7 +41,9 @@ def render_nginx(
         (dest / sub).mkdir()
 
     site = (src / "conf.d" / "igemoji.conf").read_text()
-    site = _replace_once(site, "listen 80 default_server;", f"listen 127.0.0.1:{cfg.nginx_port} default_server;")
+    site = _replace_once(
+        site, "listen 80 default_server;", f"listen 127.0.0.1:{cfg.nginx_port} default_server;"
+    )
     site = _replace_once(site, "listen 8081;", f"listen 127.0.0.1:{cfg.ai_lb_port};")
     site = site.replace(SPA_ROOT, str(spa_root)).replace(MEDIA_ROOT, str(media_root))
     (dest / "conf.d" / "igemoji.conf").write_text(site)

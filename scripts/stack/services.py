@@ -88,7 +88,9 @@ def rabbitmq_metrics_target(host: str = "127.0.0.1", port: int = 15692) -> str |
     try:
         subprocess.run(
             ["rabbitmq-plugins", "enable", "rabbitmq_prometheus"],
-            check=True, capture_output=True, timeout=120,
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
     except (subprocess.SubprocessError, OSError) as exc:
         log.warning("could not enable rabbitmq_prometheus: %s", exc)

@@ -4,7 +4,7 @@ Topology (the same as docker-compose.yml, as processes):
   nginx :base      → SPA, /api → gunicorn main :base+10, /protected-media (X-Accel)
   nginx :base+1    → ai_server :base+31, :base+32 … (least_conn upstream)
   celery worker ×N → RabbitMQ (own queue), metrics on :base+21, :base+22 …
-  celery beat ×1   (the sweeps that fail stuck jobs)
+  celery beat ×1   (the sweeps that retry or fail stuck jobs)
   prometheus :base+90 scraping main, workers, ai_servers, RabbitMQ
 """
 
@@ -15,72 +15,57 @@ import logging
 import os
 import secrets
 import shutil
-import sys
+import subprocess
 import urllib.request
-from pathlib import Path
+from dataclasses import dataclass
 
 from scripts.stack import procs, render, services
-from scripts.stack.compose_env import read_env_file, service_environment
 from scripts.stack.config import StackConfig
+from scripts.stack.envs import ai_env, main_env
 from scripts.stack.procs import State
 
 log = logging.getLogger("stack")
 
 
-def _compose_env(cfg: StackConfig, service: str, **overrides: str) -> dict[str, str]:
-    """The service's environment from docker-compose.yml (.env.example values), with
-    the few settings that differ on one machine, on top of this process' own."""
-    values = read_env_file(cfg.repo / ".env.example")
-    values.update(SECRET_KEY=overrides.get("SECRET_KEY", "unused"), ALLOWED_HOSTS="127.0.0.1")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_", "AI_"))}
-    env.pop("WORKER_METRICS_PORT", None)
-    env.update(service_environment(cfg.repo / "docker-compose.yml", service, values))
-    env.update(overrides, PYTHONUNBUFFERED="1")
-    return env
+@dataclass
+class Started:
+    """A started process and the URL that answers 200 once it is ready."""
 
-
-def main_env(cfg: StackConfig, *, service: str, database_url: str, queue: str, secret_key: str) -> dict[str, str]:
-    """main / worker / beat: compose's production settings, pointed at this machine."""
-    return _compose_env(
-        cfg, service,
-        SECRET_KEY=secret_key,
-        SECURE_SSL_REDIRECT="0",  # plain http on 127.0.0.1; compose sits behind TLS
-        CSRF_TRUSTED_ORIGINS=cfg.public_url,
-        DATABASE_URL=database_url,
-        CELERY_BROKER_URL=cfg.broker_url,
-        CELERY_QUEUE=queue,
-        DATA_DIR=str(cfg.data_dir),
-        MEDIA_ROOT=str(cfg.media_root),
-        AI_SERVER_URL=f"http://127.0.0.1:{cfg.ai_lb_port}",
-        FRONTEND_DIST=str(cfg.spa_dir),
-    )
-
-
-def ai_env(cfg: StackConfig, index: int) -> dict[str, str]:
-    return _compose_env(
-        cfg, "ai",
-        MODELS_DIR=str(cfg.models_dir),
-        # One directory per replica: each gunicorn merges only its own workers.
-        PROMETHEUS_MULTIPROC_DIR=str(cfg.state_dir / f"ai{index}-metrics"),
-    )
+    name: str
+    proc: subprocess.Popen
+    ready_url: str
+    timeout: float
 
 
 def up(cfg: StackConfig) -> State:
     state = State(cfg.state_file)
     if state.data.get("procs"):
-        raise RuntimeError(f"a stack is already running ({cfg.state_file}): `make stack-stop` first")
+        raise RuntimeError(
+            f"a stack is already running ({cfg.state_file}): `make stack-stop` first"
+        )
     services.ensure_tools()
     busy = [p for p in cfg.all_ports() if not procs.port_free(p)]
     if busy:
         raise RuntimeError(f"ports in use: {busy}; set STACK_PORT_BASE to another free block")
-    if cfg.logs_dir.exists():
-        shutil.rmtree(cfg.logs_dir)
-    if cfg.data_dir.exists():
-        shutil.rmtree(cfg.data_dir)
+    for stale in (cfg.logs_dir, cfg.data_dir):
+        if stale.exists():
+            shutil.rmtree(stale)
     cfg.media_root.mkdir(parents=True)
-
     try:
-        _start_everything(cfg, state)
+        started = _start_everything(cfg, state)
+        for item in started:
+            procs.wait_until(
+                item.name,
+                lambda url=item.ready_url: procs.http_ok(url),
+                timeout=item.timeout,
+                procs=[item.proc],
+                log_paths=[cfg.logs_dir / f"{item.name}.log"],
+            )
+        procs.wait_until(
+            "every Prometheus target up",
+            lambda: targets_up(cfg) == state.data["targets"],
+            timeout=60,
+        )
     except BaseException:
         log.error("stack failed to start: stopping what was started (logs: %s)", cfg.logs_dir)
         down(cfg)
@@ -88,99 +73,92 @@ def up(cfg: StackConfig) -> State:
     return state
 
 
-def _start_everything(cfg: StackConfig, state: State) -> None:
+def _start_everything(cfg: StackConfig, state: State) -> list[Started]:
     py = str(cfg.venv_bin / "python")
     main_dir = cfg.repo / "main_server"
-    logs = cfg.logs_dir
+
+    def start(name: str, argv: list[str], env: dict[str, str], cwd=main_dir) -> subprocess.Popen:
+        return procs.start(state, name, argv, env=env, cwd=cwd, logs_dir=cfg.logs_dir)
 
     db_name, db_url = services.create_database(cfg.pg_admin_url)
     queue = services.new_queue_name()
     state.data.update(database=db_name, queue=queue, ports=_ports(cfg))
     state.save()
     secret_key = secrets.token_urlsafe(50)
-    env = main_env(cfg, service="main", database_url=db_url, queue=queue, secret_key=secret_key)
-    worker_env = main_env(cfg, service="worker", database_url=db_url, queue=queue, secret_key=secret_key)
+    db = {"database_url": db_url, "queue": queue, "secret_key": secret_key}
+    env = main_env(cfg, service="main", **db)
+    worker_env = main_env(cfg, service="worker", **db)
+    started: list[Started] = []
 
     # TensorFlow takes a while to load: start the ai_servers first, wait for them last.
-    ai_procs = []
+    ai = []
     for i in range(cfg.ai_servers):
-        ai_procs.append(procs.start(
-            state, f"ai{i + 1}", [py, "-m", "ai_server", "--host", "127.0.0.1", "--port", str(cfg.ai_port(i))],
-            env=ai_env(cfg, i), cwd=cfg.repo, logs_dir=logs,
-        ))
+        argv = [py, "-m", "ai_server", "--host", "127.0.0.1", "--port", str(cfg.ai_port(i))]
+        proc = start(f"ai{i + 1}", argv, ai_env(cfg, i), cwd=cfg.repo)
+        ai.append(Started(f"ai{i + 1}", proc, f"http://127.0.0.1:{cfg.ai_port(i)}/healthz", 300))
 
-    manage = [py, "manage.py"]
-    procs.run([*manage, "migrate", "--noinput"], env=env, cwd=main_dir, logs_dir=logs, name="migrate")
-    procs.run([*manage, "createcachetable"], env=env, cwd=main_dir, logs_dir=logs, name="createcachetable")
-    if (main_dir / "emojis" / "management" / "commands" / "ensure_builtin_templates.py").exists():
-        procs.run([*manage, "ensure_builtin_templates"], env=env, cwd=main_dir, logs_dir=logs,
-                  name="builtin-templates")
+    # What compose's one-shot `migrate` service runs.
+    for step in (["migrate", "--noinput"], ["createcachetable"], ["ensure_builtin_templates"]):
+        procs.run(
+            [py, "manage.py", *step], env=env, cwd=main_dir, logs_dir=cfg.logs_dir, name=step[0]
+        )
 
-    main = procs.start(
-        state, "main",
-        [str(cfg.venv_bin / "gunicorn"), "config.wsgi:application",
-         "--bind", f"127.0.0.1:{cfg.main_port}", "--workers", "1", "--worker-class", "gthread",
-         "--threads", str(cfg.main_threads),
-         "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1", "--timeout", "120"],
-        env=env, cwd=main_dir, logs_dir=logs,
-    )
-    workers = []
+    # The same commands as docker-compose.yml's main, worker and beat.
+    bin_ = cfg.venv_bin
+    main = start(
+        "main",
+        [str(bin_ / "gunicorn"), "config.wsgi:application", f"--bind=127.0.0.1:{cfg.main_port}",
+         "--workers=1", "--worker-class=gthread", f"--threads={cfg.main_threads}",
+         "--timeout=120", "--forwarded-allow-ips=127.0.0.1", "--access-logfile=-"],
+        env,
+    )  # fmt: skip
+    started.append(Started("main", main, f"http://127.0.0.1:{cfg.main_port}/api/v1/health", 60))
     for i in range(cfg.workers):
-        workers.append(procs.start(
-            state, f"worker{i + 1}",
-            [str(cfg.venv_bin / "celery"), "-A", "config", "worker", "--pool=threads", "--concurrency=2",
-             "--without-mingle", "--without-gossip", "--loglevel=INFO", "-n", f"w{i + 1}-{queue}@%h"],
-            env={**worker_env, "WORKER_METRICS_PORT": str(cfg.worker_metrics_port(i))}, cwd=main_dir, logs_dir=logs,
-        ))
-    procs.start(
-        state, "beat",
-        [str(cfg.venv_bin / "celery"), "-A", "config", "beat", "--loglevel=INFO",
-         "-s", str(cfg.state_dir / "celerybeat-schedule")],
-        env=env, cwd=main_dir, logs_dir=logs,
-    )
+        port = cfg.worker_metrics_port(i)
+        proc = start(
+            f"worker{i + 1}",
+            [str(bin_ / "celery"), "--app=config", "worker", "--pool=threads", "--concurrency=2",
+             "--without-mingle", "--without-gossip", "--loglevel=INFO", f"--hostname=w{i + 1}-{queue}@%h"],
+            {**worker_env, "WORKER_METRICS_PORT": str(port)},
+        )  # fmt: skip
+        started.append(Started(f"worker{i + 1}", proc, f"http://127.0.0.1:{port}/metrics", 60))
+    start(
+        "beat",
+        [str(bin_ / "celery"), "--app=config", "beat", "--loglevel=INFO",
+         f"--schedule={cfg.state_dir / 'celerybeat-schedule'}"],
+        env,
+    )  # fmt: skip
 
     nginx_conf = render.render_nginx_for_stack(cfg)
-    nginx_prefix = f"{nginx_conf.parent}/"
-    procs.run(["nginx", "-t", "-p", nginx_prefix, "-c", str(nginx_conf)], env=dict(os.environ),
-              cwd=cfg.repo, logs_dir=logs, name="nginx-test")
-    nginx = procs.start(state, "nginx", ["nginx", "-p", nginx_prefix, "-c", str(nginx_conf), "-g", "daemon off;"],
-                        env=dict(os.environ), cwd=cfg.repo, logs_dir=logs)
+    prefix = f"{nginx_conf.parent}/"
+    tool_env = dict(os.environ)
+    procs.run(["nginx", "-t", "-p", prefix, "-c", str(nginx_conf)], env=tool_env, cwd=cfg.repo,
+              logs_dir=cfg.logs_dir, name="nginx-test")  # fmt: skip
+    nginx = start(
+        "nginx", ["nginx", "-p", prefix, "-c", str(nginx_conf), "-g", "daemon off;"], tool_env
+    )
+    started.append(Started("nginx", nginx, f"{cfg.public_url}/api/v1/health", 30))
 
     rabbitmq = services.rabbitmq_metrics_target()
     prom_conf = render.render_prometheus(cfg, cfg.state_dir / "prometheus", rabbitmq=rabbitmq)
-    prometheus = procs.start(
-        state, "prometheus",
+    prometheus = start(
+        "prometheus",
         ["prometheus", f"--config.file={prom_conf}",
          f"--storage.tsdb.path={cfg.state_dir / 'prometheus' / 'data'}",
          f"--web.listen-address=127.0.0.1:{cfg.prometheus_port}", "--storage.tsdb.retention.time=1d"],
-        env=dict(os.environ), cwd=cfg.repo, logs_dir=logs,
-    )
-    state.data["targets"] = 1 + 1 + cfg.workers + cfg.ai_servers + (1 if rabbitmq else 0)
+        tool_env,
+    )  # fmt: skip
+    started.append(Started("prometheus", prometheus, f"{cfg.prometheus_url}/-/ready", 60))
+    state.data["targets"] = 2 + cfg.workers + cfg.ai_servers + (1 if rabbitmq else 0)
     state.save()
-
-    def lp(name: str) -> Path:
-        return logs / f"{name}.log"
-
-    procs.wait_until("main", lambda: procs.http_ok(f"http://127.0.0.1:{cfg.main_port}/api/v1/health"),
-                     timeout=60, procs=[main], log_paths=[lp("main")])
-    for i, proc in enumerate(workers):
-        procs.wait_until(f"worker{i + 1}", lambda i=i: procs.http_ok(f"http://127.0.0.1:{cfg.worker_metrics_port(i)}/metrics"),
-                         timeout=60, procs=[proc], log_paths=[lp(f"worker{i + 1}")])
-    procs.wait_until("nginx", lambda: procs.http_ok(f"{cfg.public_url}/api/v1/health"),
-                     timeout=30, procs=[nginx], log_paths=[lp("nginx")])
-    procs.wait_until("prometheus", lambda: procs.http_ok(f"{cfg.prometheus_url}/-/ready"),
-                     timeout=60, procs=[prometheus], log_paths=[lp("prometheus")])
-    for i, proc in enumerate(ai_procs):
-        procs.wait_until(f"ai{i + 1}", lambda i=i: procs.http_ok(f"http://127.0.0.1:{cfg.ai_port(i)}/healthz"),
-                         timeout=300, procs=[proc], log_paths=[lp(f"ai{i + 1}")])
-    procs.wait_until("every Prometheus target up", lambda: targets_up(cfg) == state.data["targets"],
-                     timeout=60)
+    return started + ai
 
 
 def targets_up(cfg: StackConfig) -> int:
+    url = f"{cfg.prometheus_url}/api/v1/targets?state=active"
     try:
-        with urllib.request.urlopen(f"{cfg.prometheus_url}/api/v1/targets?state=active", timeout=5) as r:
-            active = json.load(r)["data"]["activeTargets"]
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            active = json.load(resp)["data"]["activeTargets"]
     except OSError:
         return -1
     return sum(1 for t in active if t["health"] == "up")
@@ -216,7 +194,3 @@ def describe(cfg: StackConfig) -> str:
         f"IGEMOJI stack up: {cfg.public_url}/  (Prometheus {cfg.prometheus_url}/)\n"
         f"logs: {cfg.logs_dir}  stop: make stack-stop"
     )
-
-
-if __name__ == "__main__":  # pragma: no cover - use `python -m scripts.stack`
-    sys.exit("use: python -m scripts.stack up|down|status")

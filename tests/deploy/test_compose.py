@@ -57,7 +57,9 @@ def test_depends_on_waits_on_conditions_the_dependency_can_meet(compose):
             assert dep in services, f"{name} depends on unknown {dep}"
             condition = spec["condition"]
             if condition == "service_healthy":
-                assert "healthcheck" in services[dep], f"{name} waits for {dep} healthy; it has no healthcheck"
+                assert "healthcheck" in services[dep], (
+                    f"{name} waits for {dep} healthy; it has no healthcheck"
+                )
             elif condition == "service_completed_successfully":
                 assert dep in ONE_SHOT
             else:
@@ -89,8 +91,13 @@ def test_the_worker_runs_the_main_image(compose):
 
 def test_state_lives_in_named_volumes(compose):
     declared = set(compose["volumes"])
-    expected = {"postgres": "/var/lib/postgresql/data", "rabbitmq": "/var/lib/rabbitmq",
-                "prometheus": "/prometheus", "grafana": "/var/lib/grafana", "main": "/data/media"}
+    expected = {
+        "postgres": "/var/lib/postgresql/data",
+        "rabbitmq": "/var/lib/rabbitmq",
+        "prometheus": "/prometheus",
+        "grafana": "/var/lib/grafana",
+        "main": "/data/media",
+    }
     for name, target in expected.items():
         mounts = {v.split(":")[1]: v.split(":")[0] for v in _services(compose)[name]["volumes"]}
         assert mounts.get(target) in declared, f"{name}: {target} is not a named volume"
@@ -107,7 +114,9 @@ def test_every_file_the_compose_file_references_exists(compose):
                 assert (REPO / source).exists(), f"{name}: {source} is missing"
 
 
-@pytest.mark.parametrize("dockerfile", sorted(p.name for p in (REPO / "docker").glob("*.Dockerfile")))
+@pytest.mark.parametrize(
+    "dockerfile", sorted(p.name for p in (REPO / "docker").glob("*.Dockerfile"))
+)
 def test_every_file_a_dockerfile_copies_exists(dockerfile):
     for line in (REPO / "docker" / dockerfile).read_text().splitlines():
         parts = line.split()
@@ -145,14 +154,16 @@ def test_env_example_documents_every_variable_the_processes_read():
     documented = env_example_names()
     read = set()
     for path in (REPO / "main_server" / "config").rglob("*.py"):
-        read |= set(re.findall(r'env_(?:str|bool|int|float|list)\(\s*"([A-Z0-9_]+)"', path.read_text()))
+        read |= set(
+            re.findall(r'env_(?:str|bool|int|float|list)\(\s*"([A-Z0-9_]+)"', path.read_text())
+        )
     ai = REPO / "ai_server"
     for path in ai.glob("*.py"):
         text = path.read_text()
         read |= set(re.findall(r'_env_int\("([A-Z0-9_]+)"', text))
         read |= set(re.findall(r'os\.environ(?:\.get)?[\[(]\s*"([A-Z0-9_]+)"', text))
     config = (ai / "config.py").read_text()
-    body = config[config.index("def defaults"):config.index("def load_config")]
+    body = config[config.index("def defaults") : config.index("def load_config")]
     read |= {f"AI_{key}" for key in re.findall(r'^\s*"([A-Z0-9_]+)":', body, re.M)}
     read -= {"TF_CPP_MIN_LOG_LEVEL"}  # set by the code itself, not a setting
     assert read, "found no variables: the scan is broken"
@@ -173,11 +184,16 @@ def test_env_example_holds_no_real_secret():
 def test_compose_config_is_valid_for_docker_compose():
     """`docker compose config` where the compose plugin exists (no engine needed)."""
     docker = shutil.which("docker")
-    if not docker or subprocess.run([docker, "compose", "version"], capture_output=True).returncode != 0:
+    if (
+        not docker
+        or subprocess.run([docker, "compose", "version"], capture_output=True).returncode != 0
+    ):
         pytest.skip("docker compose plugin not installed: checked with PyYAML above")
     result = subprocess.run(
         [docker, "compose", "--env-file", ".env.example", "config", "--quiet"],
-        cwd=REPO, capture_output=True, text=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
 
@@ -188,7 +204,9 @@ def _env_example_values() -> dict[str, str]:
 
 def test_prometheus_and_healthchecks_reach_main_by_an_allowed_host(compose):
     env = _env_example_values() | {"ALLOWED_HOSTS": "igemoji.example.com"}
-    allowed = interpolate(compose["services"]["main"]["environment"]["ALLOWED_HOSTS"], env).split(",")
+    allowed = interpolate(compose["services"]["main"]["environment"]["ALLOWED_HOSTS"], env).split(
+        ","
+    )
     assert "igemoji.example.com" in allowed
     assert {"main", "127.0.0.1"} <= set(allowed)
 
@@ -196,14 +214,36 @@ def test_prometheus_and_healthchecks_reach_main_by_an_allowed_host(compose):
 def test_production_settings_pass_check_deploy_with_the_compose_environment(compose, tmp_path):
     """The main service's environment, as compose resolves it from .env, passes
     `manage.py check --deploy` (SPEC §9)."""
-    values = _env_example_values() | {"SECRET_KEY": "k" * 20 + "-Xy7_" + "q9" * 20, "ALLOWED_HOSTS": "igemoji.example.com"}
-    env = {k: interpolate(str(v), values) for k, v in compose["services"]["main"]["environment"].items()}
+    values = _env_example_values() | {
+        "SECRET_KEY": "k" * 20 + "-Xy7_" + "q9" * 20,
+        "ALLOWED_HOSTS": "igemoji.example.com",
+    }
+    env = {
+        k: interpolate(str(v), values)
+        for k, v in compose["services"]["main"]["environment"].items()
+    }
     # Runs here, not in a container: local paths and SQLite instead of the services.
-    env.update(DATA_DIR=str(tmp_path), MEDIA_ROOT=str(tmp_path / "media"),
-               DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", PATH="/usr/bin:/bin", HOME=str(tmp_path))
+    env.update(
+        DATA_DIR=str(tmp_path),
+        MEDIA_ROOT=str(tmp_path / "media"),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        PATH="/usr/bin:/bin",
+        HOME=str(tmp_path),
+    )
     result = subprocess.run(
-        [str(REPO / ".venv/bin/python"), "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=REPO / "main_server", env=env, capture_output=True, text=True, timeout=120,
+        [
+            str(REPO / ".venv/bin/python"),
+            "manage.py",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+        ],
+        cwd=REPO / "main_server",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -27,7 +27,9 @@ def test_metric_names_skips_functions_labels_and_keywords():
 
 
 def test_metric_names_finds_both_sides_of_a_binary_expression():
-    expr = 'sum(rate(a_total{status="failed"}[10m])) / sum(rate(b_total[10m])) > 0.2 and on() up == 0'
+    expr = (
+        'sum(rate(a_total{status="failed"}[10m])) / sum(rate(b_total[10m])) > 0.2 and on() up == 0'
+    )
     assert metric_names(expr) == {"a_total", "b_total", "up"}
 
 
@@ -36,11 +38,14 @@ def test_metric_names_ignores_strings_that_look_like_names():
 
 
 def test_metric_names_ignores_numbers_and_offsets():
-    assert metric_names("max(mem_bytes) > 3e9 and rate(c_total[5m] offset 1h) > 0x1F") == {"mem_bytes", "c_total"}
+    assert metric_names("max(mem_bytes) > 3e9 and rate(c_total[5m] offset 1h) > 0x1F") == {
+        "mem_bytes",
+        "c_total",
+    }
 
 
 def test_exported_names_and_families():
-    text = "# HELP h x\n# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_count 1\nc_total{a=\"b\"} 2\n"
+    text = '# HELP h x\n# TYPE h histogram\nh_bucket{le="1"} 1\nh_count 1\nc_total{a="b"} 2\n'
     exported = exported_names(text)
     assert exported == {"h_bucket", "h_count", "c_total"}
     assert is_exported("h_bucket", exported) and is_exported("h", exported)
@@ -49,7 +54,9 @@ def test_exported_names_and_families():
 
 
 def test_datasource_uid_matches_every_panel():
-    provisioned = yaml.safe_load((REPO / "grafana/provisioning/datasources/prometheus.yml").read_text())
+    provisioned = yaml.safe_load(
+        (REPO / "grafana/provisioning/datasources/prometheus.yml").read_text()
+    )
     ds = provisioned["datasources"][0]
     assert ds["url"] == "http://prometheus:9090"
     for panel in dashboard_panels(DASHBOARD):
@@ -121,7 +128,10 @@ def test_job_latency_shows_p50_and_p95():
 
 def test_every_query_is_valid_promql(tmp_path):
     """promtool parses each expression as a recording rule."""
-    rules = [{"record": f"dashboard:q{i}", "expr": expr} for i, (_, expr) in enumerate(dashboard_queries(DASHBOARD))]
+    rules = [
+        {"record": f"dashboard:q{i}", "expr": expr}
+        for i, (_, expr) in enumerate(dashboard_queries(DASHBOARD))
+    ]
     path = tmp_path / "dashboard_rules.yml"
     path.write_text(yaml.safe_dump({"groups": [{"name": "dashboard", "rules": rules}]}))
     result = run_tool([require_tool("promtool"), "check", "rules", str(path)])

@@ -47,8 +47,11 @@ class _Upstream(BaseHTTPRequestHandler):
             return
         headers = {k: v for k, v in self.headers.items()}
         # Django sends its own X-Frame-Options: nginx must not send two.
-        self._json(200, {"server": self.name, "path": self.path, "headers": headers},
-                   {"X-Frame-Options": "SAMEORIGIN"})
+        self._json(
+            200,
+            {"server": self.name, "path": self.path, "headers": headers},
+            {"X-Frame-Options": "SAMEORIGIN"},
+        )
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length", 0))
@@ -70,7 +73,9 @@ def site(tmp_path_factory):
     cfg = free_stack_config(tmp)
     spa = tmp / "spa"
     (spa / "assets").mkdir(parents=True)
-    (spa / "index.html").write_text("<!doctype html><title>IGEMOJI</title>" + "<p>igemoji</p>" * 200)
+    (spa / "index.html").write_text(
+        "<!doctype html><title>IGEMOJI</title>" + "<p>igemoji</p>" * 200
+    )
     (spa / "assets" / "app-3f2a.js").write_text("console.log('igemoji');" * 100)
     media = tmp / "media"
     (media / "results").mkdir(parents=True)
@@ -79,16 +84,21 @@ def site(tmp_path_factory):
     upstreams = [_serve("main", cfg.main_port)]
     upstreams += [_serve(f"ai{i}", cfg.ai_port(i)) for i in range(2)]
     conf = render.render_nginx(
-        cfg, tmp / "nginx",
+        cfg,
+        tmp / "nginx",
         main_addr=f"127.0.0.1:{cfg.main_port}",
         ai_addrs=[f"127.0.0.1:{cfg.ai_port(i)}" for i in range(2)],
         grafana_addr=f"127.0.0.1:{cfg.grafana_port}",
-        spa_root=spa, media_root=media,
+        spa_root=spa,
+        media_root=media,
     )
     nginx = require_tool("nginx")
     prefix = f"{conf.parent}/"
-    proc = subprocess.Popen([nginx, "-p", prefix, "-c", str(conf), "-g", "daemon off;"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [nginx, "-p", prefix, "-c", str(conf), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 10
         while procs.port_free(cfg.nginx_port):
@@ -130,7 +140,10 @@ def test_spa_routes_fall_back_to_index_html_uncached(site):
 def test_hashed_assets_are_cached_for_a_year(site):
     resp = requests.get(f"{site['url']}/assets/app-3f2a.js", timeout=5)
     assert resp.status_code == 200
-    assert "immutable" in resp.headers["Cache-Control"] and "max-age=31536000" in resp.headers["Cache-Control"]
+    assert (
+        "immutable" in resp.headers["Cache-Control"]
+        and "max-age=31536000" in resp.headers["Cache-Control"]
+    )
 
 
 def test_a_missing_asset_is_404_not_index_html(site):
@@ -146,17 +159,26 @@ def test_text_is_gzipped(site):
 def test_security_headers_are_sent_exactly_once(site, path):
     resp = requests.get(f"{site['url']}{path}", timeout=5)
     raw = resp.raw.headers
-    for header in ("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Content-Security-Policy"):
+    for header in (
+        "X-Content-Type-Options",
+        "X-Frame-Options",
+        "Referrer-Policy",
+        "Content-Security-Policy",
+    ):
         assert len(raw.getlist(header)) == 1, f"{path}: {header} {raw.getlist(header)}"
     assert resp.headers["X-Frame-Options"] == "DENY"
 
 
 def test_api_is_proxied_with_the_client_host_and_scheme(site):
-    resp = requests.get(f"{site['url']}/api/v1/health", headers={"X-Forwarded-Proto": "https"}, timeout=5)
+    resp = requests.get(
+        f"{site['url']}/api/v1/health", headers={"X-Forwarded-Proto": "https"}, timeout=5
+    )
     body = resp.json()
     assert body["server"] == "main" and body["path"] == "/api/v1/health"
     host = site["url"].removeprefix("http://")
-    assert body["headers"]["Host"] == host  # with the port: Django builds absolute media URLs from it
+    assert (
+        body["headers"]["Host"] == host
+    )  # with the port: Django builds absolute media URLs from it
     assert body["headers"]["X-Forwarded-Proto"] == "https"
     assert body["headers"]["X-Forwarded-For"] == "127.0.0.1"
 
@@ -174,22 +196,31 @@ def test_protected_media_is_sent_by_nginx_after_x_accel_redirect(site):
 
 
 def test_protected_media_cannot_be_fetched_directly(site):
-    assert requests.get(f"{site['url']}/protected-media/results/a.png", timeout=5).status_code == 404
+    assert (
+        requests.get(f"{site['url']}/protected-media/results/a.png", timeout=5).status_code == 404
+    )
 
 
 def test_an_upload_over_the_limit_gets_a_json_413(site):
-    resp = requests.post(f"{site['url']}/api/v1/faces/tasks/", data=b"0" * (121 * 1024 * 1024), timeout=30)
+    resp = requests.post(
+        f"{site['url']}/api/v1/faces/tasks/", data=b"0" * (121 * 1024 * 1024), timeout=30
+    )
     assert resp.status_code == 413
     assert resp.json()["error"]["code"] == "request_too_large"
 
 
 def test_an_upload_under_the_limit_reaches_the_api(site):
-    resp = requests.post(f"{site['url']}/api/v1/faces/tasks/", data=b"0" * (2 * 1024 * 1024), timeout=30)
+    resp = requests.post(
+        f"{site['url']}/api/v1/faces/tasks/", data=b"0" * (2 * 1024 * 1024), timeout=30
+    )
     assert resp.status_code == 201 and resp.json()["received"] == 2 * 1024 * 1024
 
 
 def test_the_ai_balancer_spreads_requests_over_the_replicas(site):
-    servers = [requests.post(f"{site['ai_url']}/v1/analyze", data=b"x", timeout=5).json()["server"] for _ in range(6)]
+    servers = [
+        requests.post(f"{site['ai_url']}/v1/analyze", data=b"x", timeout=5).json()["server"]
+        for _ in range(6)
+    ]
     assert set(servers) == {"ai0", "ai1"}
 
 
@@ -201,11 +232,19 @@ def test_upload_limit_matches_the_api_request_limit(tmp_path):
     """client_max_body_size = main_server's REQUEST_MAX_BYTES, so nginx and Django agree."""
     code = "import config.django.base as b; print(b.REQUEST_MAX_BYTES, b.MEDIA_X_ACCEL_PREFIX)"
     env = {"PATH": "/usr/bin:/bin", "DATA_DIR": str(tmp_path), "HOME": str(tmp_path)}
-    out = subprocess.run([str(REPO / ".venv/bin/python"), "-c", code], cwd=REPO / "main_server",
-                         env=env, capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [str(REPO / ".venv/bin/python"), "-c", code],
+        cwd=REPO / "main_server",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     limit, prefix = out.stdout.split()
     site_conf = (REPO / "nginx" / "conf.d" / "igemoji.conf").read_text()
     assert f"client_max_body_size {int(limit) // (1024 * 1024)}m;" in site_conf
     assert f"location {prefix} {{" in site_conf
-    assert Path(REPO / "docker-compose.yml").read_text().count(f"MEDIA_X_ACCEL_PREFIX: {prefix}") == 1
+    assert (
+        Path(REPO / "docker-compose.yml").read_text().count(f"MEDIA_X_ACCEL_PREFIX: {prefix}") == 1
+    )

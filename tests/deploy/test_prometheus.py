@@ -18,7 +18,9 @@ def _rules() -> list[dict]:
 
 
 def test_promtool_accepts_the_compose_config():
-    result = run_tool([require_tool("promtool"), "check", "config", str(REPO / "prometheus" / "prometheus.yml")])
+    result = run_tool(
+        [require_tool("promtool"), "check", "config", str(REPO / "prometheus" / "prometheus.yml")]
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -28,7 +30,10 @@ def test_promtool_accepts_the_alert_rules():
 
 
 def test_alert_rules_pass_their_unit_tests():
-    result = run_tool([require_tool("promtool"), "test", "rules", "alerts_test.yml"], cwd=REPO / "tests" / "deploy")
+    result = run_tool(
+        [require_tool("promtool"), "test", "rules", "alerts_test.yml"],
+        cwd=REPO / "tests" / "deploy",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -80,3 +80,21 @@ def _poll(fetch, final: tuple[str, ...], timeout: float) -> dict:
         if body.get("status") in final or time.monotonic() > deadline:
             return body
         time.sleep(0.3)
+
+
+def group_jpeg(faces: int = 7) -> bytes:
+    """A 'group photo' of the astronaut's head and shoulders repeated `faces`
+    times at different sizes on a grey backdrop (public-domain source)."""
+    import skimage.data
+    from PIL import Image
+
+    head = Image.fromarray(skimage.data.astronaut()).crop((120, 10, 330, 250))  # 210 x 240
+    scales = [1.0, 0.8, 0.9, 0.7, 1.1, 0.85, 0.75, 0.95][:faces]
+    columns = 4
+    canvas = Image.new("RGB", (columns * 260, ((faces + columns - 1) // columns) * 300), (128, 128, 128))
+    for i, scale in enumerate(scales):
+        tile = head.resize((int(210 * scale), int(240 * scale)))
+        canvas.paste(tile, ((i % columns) * 260 + 10, (i // columns) * 300 + 10))
+    out = io.BytesIO()
+    canvas.save(out, format="JPEG", quality=92)
+    return out.getvalue()

@@ -11,7 +11,7 @@ import pytest
 import requests
 from PIL import Image
 
-from tests.e2e.helpers import Api, astronaut_jpeg
+from tests.e2e.helpers import EMOTIONS, NOTO, Api, astronaut_jpeg, group_jpeg
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +51,26 @@ def test_template_from_noto_pictures_becomes_ready(flow):
     flow["template"] = template
 
 
+def test_opaque_pictures_get_their_background_cut(flow, tmp_path):
+    # The same pictures flattened onto white JPEGs: no alpha to keep, so
+    # ai_server must cut the background itself.
+    for emotion in EMOTIONS:
+        picture = Image.open(NOTO / f"{emotion}.png").convert("RGBA")
+        flat = Image.new("RGB", picture.size, (255, 255, 255))
+        flat.paste(picture, mask=picture.getchannel("A"))
+        flat.save(tmp_path / f"{emotion}.png")
+    alice = flow["alice"]
+    created = alice.create_template("Opaque Noto", folder=tmp_path)
+    assert created.status_code == 202, created.text
+    template = alice.wait_template(created.json()["id"])
+    assert template["status"] == "ready", template
+    assert {i["cutout_method"] for i in template["images"].values()} <= {"border", "rembg"}
+    cutout = requests.get(template["images"]["sad"]["cutout_url"], timeout=30)
+    corner = Image.open(io.BytesIO(cutout.content)).convert("RGBA").getpixel((2, 2))
+    assert corner[3] < 30  # the white background is gone
+    assert alice.delete(f"/emojis/{template['id']}").status_code == 204
+
+
 def test_job_on_a_real_photo_finds_the_face(flow):
     alice = flow["alice"]
     photo = astronaut_jpeg()
@@ -69,6 +89,14 @@ def test_job_on_a_real_photo_finds_the_face(flow):
     assert Image.open(io.BytesIO(picture.content)).size == Image.open(io.BytesIO(photo)).size == (
         job["result"]["width"], job["result"]["height"])
     flow["job"] = job
+
+
+def test_group_photo_finds_every_face(flow):
+    alice = flow["alice"]
+    job = alice.wait_job(alice.create_job(flow["template"]["id"], group_jpeg(7)).json()["task_id"])
+    assert job["status"] == "done", job
+    assert len(job["result"]["faces"]) >= 6
+    flow["group_job"] = job
 
 
 def test_other_user_is_refused(flow):
@@ -95,11 +123,11 @@ def test_non_image_upload_is_400(flow):
 def test_my_page_and_ranking(flow):
     alice = flow["alice"]
     results = alice.get("/users/mypage/result").json()
-    assert [r["task_id"] for r in results["results"]] == [flow["job"]["task_id"]]
+    assert [r["task_id"] for r in results["results"]] == [flow["group_job"]["task_id"], flow["job"]["task_id"]]
     uploads = alice.get("/users/mypage/upload").json()
     assert [t["id"] for t in uploads["results"]] == [flow["template"]["id"]]
     ranking = Api(flow["service"]["url"]).get("/faces/ranking").json()
-    assert {"id": flow["template"]["id"], "count": 1}.items() <= next(
+    assert {"id": flow["template"]["id"], "count": 2}.items() <= next(
         r for r in ranking if r["id"] == flow["template"]["id"]).items()
 
 
@@ -116,8 +144,8 @@ def test_delete_template_keeps_old_result(flow):
 def test_metrics_are_exported(flow):
     service = flow["service"]
     main = requests.get(f"{service['url']}/metrics", timeout=30).text
-    assert 'igemoji_jobs{status="done"} 1.0' in main
+    assert 'igemoji_jobs{status="done"} 2.0' in main
     if service["worker_metrics"]:
         worker = requests.get(service["worker_metrics"], timeout=30).text
-        assert 'igemoji_jobs_finished_total{status="done"} 1.0' in worker
-        assert "igemoji_job_latency_seconds_count 1.0" in worker
+        assert 'igemoji_jobs_finished_total{status="done"} 2.0' in worker
+        assert "igemoji_job_latency_seconds_count 2.0" in worker

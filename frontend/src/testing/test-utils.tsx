@@ -1,4 +1,4 @@
-import { render } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { RouterProvider } from 'react-router';
 
@@ -9,8 +9,11 @@ import { loggedIn } from '@/lib/session';
 
 import { seedUser } from './mocks/db';
 
-/** Render the whole app at `path`, optionally already logged in as a fresh user. */
-export function renderApp(path: string, { loggedInAs }: { loggedInAs?: string } = {}) {
+/**
+ * Render the whole app at `path`, optionally already logged in as a fresh user,
+ * and wait until the (lazily loaded) page is on screen.
+ */
+export async function renderApp(path: string, { loggedInAs }: { loggedInAs?: string } = {}) {
   const store = makeStore();
   let user: ReturnType<typeof seedUser> | null = null;
   if (loggedInAs) {
@@ -23,6 +26,7 @@ export function renderApp(path: string, { loggedInAs }: { loggedInAs?: string } 
       <RouterProvider router={router} />
     </AppProvider>,
   );
+  await waitFor(() => expect(screen.queryByTestId('page-loading')).toBeNull());
   return { ...result, store, router, user, events: userEvent.setup({ delay: null }) };
 }
 

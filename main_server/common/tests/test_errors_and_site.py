@@ -107,9 +107,23 @@ class TestSpa:
 
     def test_no_escape_from_dist(self, dist):
         response = Client().get("/assets/../../../../etc/passwd")
-        assert b"".join(response.streaming_content) == b"<html>spa</html>"
+        assert response.status_code == 404 or b"root:" not in b"".join(response.streaming_content)
+        response = Client().get("/..%2F..%2F..%2Fetc%2Fpasswd")
+        assert b"root:" not in b"".join(response.streaming_content)
+
+    def test_missing_asset_is_404_not_index(self, dist):
+        assert Client().get("/assets/gone-123.js").status_code == 404
 
     def test_missing_build_shows_a_plain_page(self, settings, tmp_path):
         settings.FRONTEND_DIST = str(tmp_path / "nothing")
         response = Client().get("/")
         assert response.status_code == 200 and b"not built" in response.content
+
+
+def test_swagger_ui_assets_are_served_locally():
+    client = Client()
+    page = client.get("/api/docs/").content.decode()
+    assert "cdn.jsdelivr" not in page
+    response = client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+    assert response.status_code == 200
+    assert client.get("/static/../config/settings.py").status_code == 404

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "common.apps.CommonConfig",
     "accounts.apps.AccountsConfig",
     "emojis.apps.EmojisConfig",

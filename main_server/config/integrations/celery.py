@@ -10,12 +10,14 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = _data / "broker" / "queue"
     _processed_dir = _data / "broker" / "processed"
-    for _d in (_queue_dir, _processed_dir):
+    _control_dir = _data / "broker" / "control"  # kombu's default is ./control (the cwd)
+    for _d in (_queue_dir, _processed_dir, _control_dir):
         _d.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_processed_dir),
+        "control_folder": str(_control_dir),
         "store_processed": False,
         "polling_interval": 0.2,
     }

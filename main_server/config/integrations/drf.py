@@ -17,10 +17,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "common.schema.IgemojiAutoSchema",
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_THROTTLE_RATES": {
-        "login_ip": env_str("THROTTLE_LOGIN_IP", "30/min"),
+        "login_ip": env_str("THROTTLE_LOGIN_IP", "60/min"),
         "login_email": env_str("THROTTLE_LOGIN_EMAIL", "10/min"),
         "uploads": env_str("THROTTLE_UPLOADS", "60/min"),
-        "signup": env_str("THROTTLE_SIGNUP", "30/hour"),
+        "signup": env_str("THROTTLE_SIGNUP", "200/hour"),
     },
     "NUM_PROXIES": 1 if env_str("BEHIND_PROXY", "0") == "1" else None,
 }
@@ -31,4 +31,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the installed sidecar package, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }

@@ -59,3 +59,24 @@ def test_sweep_requeued_job_runs_to_done(settings, monkeypatch):
     jobs_sweep()
     job.refresh_from_db()
     assert job.status == "done"
+
+
+def test_broker_down_at_enqueue_keeps_the_job_pending_for_the_sweep(auth_api, template, monkeypatch, settings):
+    from common.tests.factories import picture_bytes, upload
+
+    def broker_down(job_id):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr("faces.tasks.job_process_task.delay", broker_down)
+    response = auth_api.post(
+        "/api/v1/faces/tasks/", {"emoji_id": template.id, "image": upload("p.jpg", picture_bytes("JPEG"))},
+        format="multipart",
+    )
+    # pytest-django runs on_commit callbacks only when captured; run them here.
+    assert response.status_code == 202
+    job = Job.objects.get(pk=response.json()["task_id"])
+    from faces.services import job_enqueue
+
+    job_enqueue(job_id=job.id)  # logs, does not raise
+    job.refresh_from_db()
+    assert job.status == "pending"

@@ -108,7 +108,11 @@ try {
   assert.ok(emotions.length >= 1, 'the astronaut photo has a face');
   for (const e of emotions) assert.ok(EMOTIONS.includes(e), `"${e}" is one of the seven emotions`);
   assert.equal(await page.getByTestId('face').first().getByRole('progressbar').count(), 7, 'seven score bars a face');
-  await page.getByRole('link', { name: 'Download' }).waitFor();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download' }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^igemoji-[0-9a-f-]{8}\.(jpg|png|webp)$/, 'the download is named after its type');
   await shot(page, '06-result');
   const resultUrl = page.url();
 

@@ -13,9 +13,9 @@ import pytest
 import requests
 
 from scripts.procs import free_port, http_ok
+from scripts.stack.client import ApiUser, astronaut_jpeg
 from scripts.stack.promql import dashboard_queries, exported_names, is_exported, metric_names
 from tests.deploy.conftest import REPO
-from tests.deploy.live.client import ApiUser, astronaut_jpeg
 
 DASHBOARD = REPO / "grafana" / "dashboards" / "igemoji.json"
 
@@ -26,12 +26,20 @@ def make_run(tmp_path_factory):
     ports = {"PORT": free_port(), "AI_PORT": free_port(), "WORKER_METRICS_PORT": free_port()}
     env = {**os.environ, **{k: str(v) for k, v in ports.items()}, "DATA_DIR": str(data_dir)}
     log = open(data_dir / "run_local.log", "wb")  # noqa: SIM115 (closed in finally)
-    proc = subprocess.Popen([str(REPO / ".venv/bin/python"), "-m", "scripts.run_local"], cwd=REPO, env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(REPO / ".venv/bin/python"), "-m", "scripts.run_local"],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
-        urls = [f"http://127.0.0.1:{ports['PORT']}/api/v1/health",
-                f"http://127.0.0.1:{ports['AI_PORT']}/healthz",
-                f"http://127.0.0.1:{ports['WORKER_METRICS_PORT']}/metrics"]
+        urls = [
+            f"http://127.0.0.1:{ports['PORT']}/api/v1/health",
+            f"http://127.0.0.1:{ports['AI_PORT']}/healthz",
+            f"http://127.0.0.1:{ports['WORKER_METRICS_PORT']}/metrics",
+        ]
         deadline = time.monotonic() + 300
         while not all(http_ok(u) for u in urls):
             assert proc.poll() is None, (data_dir / "run_local.log").read_text()[-3000:]

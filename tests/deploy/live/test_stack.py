@@ -11,10 +11,10 @@ import pytest
 import requests
 from PIL import Image
 
+from scripts.stack.client import ApiUser, astronaut_jpeg
 from scripts.stack.config import StackConfig
 from scripts.stack.promql import dashboard_queries, exported_names, is_exported, metric_names
 from tests.deploy.conftest import REPO
-from tests.deploy.live.client import ApiUser, astronaut_jpeg
 
 DASHBOARD = REPO / "grafana" / "dashboards" / "igemoji.json"
 NOTO = REPO / "assets" / "emoji" / "noto"
@@ -64,12 +64,16 @@ def finished_template(user) -> dict:
 
 
 def test_every_prometheus_target_is_up(stack_cfg):
-    targets = requests.get(f"{stack_cfg.prometheus_url}/api/v1/targets", timeout=10).json()["data"]["activeTargets"]
+    targets = requests.get(f"{stack_cfg.prometheus_url}/api/v1/targets", timeout=10).json()["data"][
+        "activeTargets"
+    ]
     jobs = {t["labels"]["job"] for t in targets}
     assert {"main", "worker", "ai", "prometheus"} <= jobs
     assert len([t for t in targets if t["labels"]["job"] == "worker"]) == stack_cfg.workers
     assert len([t for t in targets if t["labels"]["job"] == "ai"]) == stack_cfg.ai_servers
-    down = [(t["labels"]["job"], t["scrapeUrl"], t["lastError"]) for t in targets if t["health"] != "up"]
+    down = [
+        (t["labels"]["job"], t["scrapeUrl"], t["lastError"]) for t in targets if t["health"] != "up"
+    ]
     assert not down
 
 
@@ -99,7 +103,8 @@ def test_every_ai_server_replica_answered(stack_cfg, finished_jobs):
     for i in range(stack_cfg.ai_servers):
         text = requests.get(f"http://127.0.0.1:{stack_cfg.ai_port(i)}/metrics", timeout=10).text
         answered = sum(
-            float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+            float(line.rsplit(" ", 1)[1])
+            for line in text.splitlines()
             if line.startswith("ai_requests_total{")
         )
         assert answered > 0, f"ai_server {i + 1} got no request: the balancer does not spread"
@@ -113,7 +118,11 @@ def test_the_spa_is_served_with_history_fallback(stack_cfg):
     if not (stack_cfg.spa_dir / "index.html").exists():
         pytest.skip("frontend/dist is not built (make install builds it)")
     resp = requests.get(f"{stack_cfg.public_url}/mypage", timeout=10)
-    assert resp.status_code == 200 and "<div" in resp.text and resp.headers["Cache-Control"] == "no-cache"
+    assert (
+        resp.status_code == 200
+        and "<div" in resp.text
+        and resp.headers["Cache-Control"] == "no-cache"
+    )
 
 
 def _has_a_number(result: list[dict]) -> bool:
@@ -136,10 +145,17 @@ def test_every_dashboard_query_returns_data(stack_cfg, finished_jobs, finished_t
     assert not pending, [f"{titles[e]}: {e}" for e in pending]
 
 
-def test_every_dashboard_metric_is_exported_by_a_process(stack_cfg, finished_jobs, finished_template):
+def test_every_dashboard_metric_is_exported_by_a_process(
+    stack_cfg, finished_jobs, finished_template
+):
     urls = [f"http://127.0.0.1:{stack_cfg.main_port}/metrics"]
-    urls += [f"http://127.0.0.1:{stack_cfg.worker_metrics_port(i)}/metrics" for i in range(stack_cfg.workers)]
-    urls += [f"http://127.0.0.1:{stack_cfg.ai_port(i)}/metrics" for i in range(stack_cfg.ai_servers)]
+    urls += [
+        f"http://127.0.0.1:{stack_cfg.worker_metrics_port(i)}/metrics"
+        for i in range(stack_cfg.workers)
+    ]
+    urls += [
+        f"http://127.0.0.1:{stack_cfg.ai_port(i)}/metrics" for i in range(stack_cfg.ai_servers)
+    ]
     exported: set[str] = set()
     for url in urls:
         resp = requests.get(url, timeout=10)
@@ -151,10 +167,16 @@ def test_every_dashboard_metric_is_exported_by_a_process(stack_cfg, finished_job
 
 
 def test_alert_rules_are_loaded_and_evaluate(stack_cfg):
-    groups = requests.get(f"{stack_cfg.prometheus_url}/api/v1/rules", timeout=10).json()["data"]["groups"]
+    groups = requests.get(f"{stack_cfg.prometheus_url}/api/v1/rules", timeout=10).json()["data"][
+        "groups"
+    ]
     rules = [rule for group in groups for rule in group["rules"]]
     assert len(rules) >= 10
     broken = [(r["name"], r.get("lastError")) for r in rules if r["health"] == "err"]
     assert not broken
-    firing = [r["name"] for r in rules if r.get("state") == "firing" and r["labels"].get("severity") == "critical"]
+    firing = [
+        r["name"]
+        for r in rules
+        if r.get("state") == "firing" and r["labels"].get("severity") == "critical"
+    ]
     assert not firing, f"critical alerts firing on a healthy stack: {firing}"

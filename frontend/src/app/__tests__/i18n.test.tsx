@@ -5,7 +5,7 @@ import { renderApp } from '@/testing/test-utils';
 
 describe('languages', () => {
   it('switches the whole page to Korean and remembers the choice', async () => {
-    const { events } = renderApp('/');
+    const { events } = await renderApp('/');
     expect(screen.getByRole('link', { name: 'Sign up' })).toBeInTheDocument();
     await events.selectOptions(screen.getByRole('combobox', { name: 'Language' }), 'ko');
     expect(await screen.findByRole('link', { name: '회원가입' })).toBeInTheDocument();
@@ -28,7 +28,7 @@ describe('languages', () => {
 
   it('falls back to English for a language it does not speak', async () => {
     await i18n.changeLanguage('fr');
-    renderApp('/');
+    await renderApp('/');
     expect(screen.getByRole('heading', { name: 'Is it emoji?' })).toBeInTheDocument();
   });
 });

@@ -9,7 +9,7 @@ describe('log in and out', () => {
   });
 
   it('shows the API message on wrong credentials', async () => {
-    const { events } = renderApp('/login');
+    const { events } = await renderApp('/login');
     await events.type(screen.getByLabelText('Email'), 'mina@example.com');
     await events.type(screen.getByLabelText('Password'), 'wrong-pass');
     await events.click(screen.getByRole('button', { name: 'Log in' }));
@@ -17,7 +17,7 @@ describe('log in and out', () => {
   });
 
   it('logs in, lands on the gallery, keeps the session, and logs out', async () => {
-    const { events, router, store } = renderApp('/login');
+    const { events, router, store } = await renderApp('/login');
     await events.type(screen.getByLabelText('Email'), 'mina@example.com');
     await events.type(screen.getByLabelText('Password'), 'Good-pass-123');
     await events.click(screen.getByRole('button', { name: 'Log in' }));
@@ -32,7 +32,7 @@ describe('log in and out', () => {
   });
 
   it('sends a visitor to log in before a private page, then back to it', async () => {
-    const { events, router } = renderApp('/me');
+    const { events, router } = await renderApp('/me');
     await waitFor(() => expect(router.state.location.pathname).toBe('/login'));
     await events.type(screen.getByLabelText('Email'), 'mina@example.com');
     await events.type(screen.getByLabelText('Password'), 'Good-pass-123');

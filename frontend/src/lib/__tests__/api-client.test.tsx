@@ -9,7 +9,7 @@ const API = 'http://localhost:3000/api/v1';
 
 describe('API client', () => {
   it('sends the access token, refreshes once on 401 and retries', async () => {
-    const { store, user } = renderApp('/me', { loggedInAs: 'mina' });
+    const { store, user } = await renderApp('/me', { loggedInAs: 'mina' });
     // the access token has expired on the server, the refresh token is still good
     db.accessTokens.delete(user!.access);
     const refreshes: unknown[] = [];
@@ -26,7 +26,7 @@ describe('API client', () => {
   });
 
   it('goes back to the login page when the refresh fails', async () => {
-    const { store, user, router } = renderApp('/me', { loggedInAs: 'mina' });
+    const { store, user, router } = await renderApp('/me', { loggedInAs: 'mina' });
     db.accessTokens.delete(user!.access);
     db.refreshTokens.delete(user!.refresh);
     await waitFor(() => expect(router.state.location.pathname).toBe('/login'));
@@ -41,13 +41,13 @@ describe('API client', () => {
         HttpResponse.json({ error: { code: 'throttled', message: 'Too many requests, slow down.' } }, { status: 429 }),
       ),
     );
-    renderApp('/gallery');
+    await renderApp('/gallery');
     expect((await screen.findAllByText('Too many requests, slow down.')).length).toBeGreaterThan(0);
   });
 
   it('says the server cannot be reached on a network failure', async () => {
     server.use(http.get(`${API}/faces/ranking`, () => HttpResponse.error()));
-    renderApp('/gallery');
+    await renderApp('/gallery');
     expect(
       (await screen.findAllByText('Cannot reach the server. Check your connection and try again.')).length,
     ).toBeGreaterThan(0);

@@ -1,6 +1,5 @@
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
 import Skeleton from '@mui/material/Skeleton';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
@@ -14,15 +13,12 @@ import { baseApi } from '@/lib/api-client';
 import type { Job } from '@/types/api';
 
 import { useGetJobQuery } from '../api/get-job';
+import { DownloadButton } from './download-button';
 import { FaceList } from './face-list';
 import { JobProgress } from './job-progress';
 
 const isFinished = (job: Job | undefined) => job?.status === 'done' || job?.status === 'failed';
 
-function downloadName(job: Job): string {
-  const ext = job.result?.image_url.match(/\.(png|jpe?g|webp)(?:$|\?)/i)?.[1] ?? 'png';
-  return `igemoji-${job.task_id.slice(0, 8)}.${ext.toLowerCase()}`;
-}
 
 function JobResultView({ job }: { job: Job }) {
   const { t } = useTranslation();
@@ -41,9 +37,7 @@ function JobResultView({ job }: { job: Job }) {
         sx={{ width: '100%', height: 'auto', maxHeight: '70vh', objectFit: 'contain', bgcolor: 'grey.100', borderRadius: 1 }}
       />
       <Box>
-        <Button variant="contained" component="a" href={result.image_url} download={downloadName(job)}>
-          {t('result.download')}
-        </Button>
+        <DownloadButton url={result.image_url} baseName={`igemoji-${job.task_id.slice(0, 8)}`} />
       </Box>
       {!noFace && (
         <>

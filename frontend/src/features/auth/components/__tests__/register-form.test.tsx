@@ -9,7 +9,7 @@ const API = 'http://localhost:3000/api/v1';
 
 describe('sign up', () => {
   it('says an alias is taken as the user types, after a pause', async () => {
-    const { events } = renderApp('/register');
+    const { events } = await renderApp('/register');
     await events.type(screen.getByLabelText('Alias'), 'igemoji');
     expect(await screen.findByText('This alias is taken.')).toBeInTheDocument();
     await events.clear(screen.getByLabelText('Alias'));
@@ -25,14 +25,14 @@ describe('sign up', () => {
         return HttpResponse.json({ available: true });
       }),
     );
-    const { events } = renderApp('/register');
+    const { events } = await renderApp('/register');
     await events.type(screen.getByLabelText('Alias'), 'abcdef');
     await screen.findByText('Available');
     expect(seen).toEqual(['abcdef']);
   });
 
   it('shows a password strength hint', async () => {
-    const { events } = renderApp('/register');
+    const { events } = await renderApp('/register');
     await events.type(screen.getByLabelText('Password'), 'abc');
     expect(screen.getByText('Strength: weak')).toBeInTheDocument();
     await events.type(screen.getByLabelText('Password'), 'DEF-123-xyz!!');
@@ -40,7 +40,7 @@ describe('sign up', () => {
   });
 
   it('refuses mismatched passwords without calling the API', async () => {
-    const { events } = renderApp('/register');
+    const { events } = await renderApp('/register');
     await events.type(screen.getByLabelText('Email'), 'new@example.com');
     await events.type(screen.getByLabelText('Alias'), 'newbie');
     await events.type(screen.getByLabelText('Password'), 'Good-pass-123');
@@ -53,7 +53,7 @@ describe('sign up', () => {
   it('shows the API message when the email is already registered', async () => {
     server.use(http.get(`${API}/users/`, () => HttpResponse.json({ available: true })));
     db.users.push({ id: 50, email: 'taken@example.com', alias: 'someone', password: 'x' });
-    const { events } = renderApp('/register');
+    const { events } = await renderApp('/register');
     await events.type(screen.getByLabelText('Email'), 'taken@example.com');
     await events.type(screen.getByLabelText('Alias'), 'newbie');
     await events.type(screen.getByLabelText('Password'), 'Good-pass-123');
@@ -63,7 +63,7 @@ describe('sign up', () => {
   });
 
   it('creates the account and then asks for the password on the login page', async () => {
-    const { events, router } = renderApp('/register');
+    const { events, router } = await renderApp('/register');
     await events.type(screen.getByLabelText('Email'), 'new@example.com');
     await events.type(screen.getByLabelText('Alias'), 'newbie');
     await events.type(screen.getByLabelText('Password'), 'Good-pass-123');

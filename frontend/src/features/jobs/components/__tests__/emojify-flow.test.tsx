@@ -13,7 +13,7 @@ function jpeg(name = 'party.jpg') {
 
 describe('use a template', () => {
   it('needs a photo before it can start, and previews the photo', async () => {
-    const { events } = renderApp('/templates/1', { loggedInAs: 'mina' });
+    const { events } = await renderApp('/templates/1', { loggedInAs: 'mina' });
     const emojify = await screen.findByRole('button', { name: 'Emojify' });
     expect(emojify).toBeDisabled();
     await events.upload(screen.getByLabelText('Photo'), jpeg());
@@ -23,7 +23,7 @@ describe('use a template', () => {
   });
 
   it('refuses a file that is not a picture without uploading it', async () => {
-    renderApp('/templates/1', { loggedInAs: 'mina' });
+    await renderApp('/templates/1', { loggedInAs: 'mina' });
     const input = await screen.findByLabelText('Photo');
     // the picker's accept list can be bypassed (drag and drop, "All files")
     fireEvent.change(input, { target: { files: [new File(['hello'], 'notes.txt', { type: 'text/plain' })] } });
@@ -32,7 +32,7 @@ describe('use a template', () => {
   });
 
   it('shows progress while polling, then the result, its download and each face', async () => {
-    const { events, router } = renderApp('/templates/1', { loggedInAs: 'mina' });
+    const { events, router } = await renderApp('/templates/1', { loggedInAs: 'mina' });
     await events.upload(await screen.findByLabelText('Photo'), jpeg());
     await events.click(screen.getByRole('button', { name: 'Emojify' }));
     await waitFor(() => expect(router.state.location.pathname).toMatch(/^\/results\//));
@@ -40,7 +40,7 @@ describe('use a template', () => {
     expect(await screen.findByText(/Finding faces and reading expressions/)).toBeInTheDocument();
     const result = await screen.findByAltText('Result', {}, { timeout: 5000 });
     expect(result).toHaveAttribute('src', expect.stringMatching(/out-.*\.jpg$/));
-    expect(screen.getByRole('link', { name: 'Download' })).toHaveAttribute('download', expect.stringMatching(/^igemoji-.*\.jpg$/));
+    expect(screen.getByRole('link', { name: 'Download' })).toHaveAttribute('href', expect.stringMatching(/out-.*\.jpg$/));
     const face = screen.getByTestId('face');
     expect(within(face).getByTestId('face-emotion')).toHaveTextContent('happy');
     expect(within(face).getAllByRole('progressbar')).toHaveLength(7);
@@ -48,7 +48,7 @@ describe('use a template', () => {
   });
 
   it('says so when the photo has no face', async () => {
-    const { user } = renderApp('/results/job-1', { loggedInAs: 'mina' });
+    const { user } = await renderApp('/results/job-1', { loggedInAs: 'mina' });
     void user;
     server.use(
       http.get(`${API}/faces/tasks/:id`, () =>
@@ -70,7 +70,7 @@ describe('use a template', () => {
         HttpResponse.json({ task_id: 'job-2', status: 'failed', error: 'The photo is corrupt.', result: null }),
       ),
     );
-    renderApp('/results/job-2', { loggedInAs: 'mina' });
+    await renderApp('/results/job-2', { loggedInAs: 'mina' });
     expect(await screen.findByText('This photo could not be processed: The photo is corrupt.')).toBeInTheDocument();
   });
 
@@ -80,7 +80,7 @@ describe('use a template', () => {
         HttpResponse.json({ error: { code: 'not_an_image', message: 'This file is not an image we can read.' } }, { status: 400 }),
       ),
     );
-    const { events } = renderApp('/templates/1', { loggedInAs: 'mina' });
+    const { events } = await renderApp('/templates/1', { loggedInAs: 'mina' });
     await events.upload(await screen.findByLabelText('Photo'), pngFile('weird.png'));
     await events.click(screen.getByRole('button', { name: 'Emojify' }));
     expect(await screen.findByText('This file is not an image we can read.')).toBeInTheDocument();
@@ -100,9 +100,31 @@ describe('use a template', () => {
         }),
       ),
     );
-    renderApp('/results/job-3', { loggedInAs: 'mina' });
+    await renderApp('/results/job-3', { loggedInAs: 'mina' });
     expect(await screen.findByRole('heading', { name: '2 faces' })).toBeInTheDocument();
     expect(screen.getAllByTestId('face-emotion').map((e) => e.textContent)).toEqual(['sad', 'surprise']);
     expect(db.jobs).toHaveLength(0);
+  });
+
+  it('downloads the result named after its real image type', async () => {
+    server.use(
+      http.get(`${API}/faces/tasks/:id`, () =>
+        HttpResponse.json({
+          task_id: 'abcdef12-job', status: 'done', error: '',
+          result: { image_url: 'http://localhost:3000/api/v1/media/signed-token', width: 10, height: 10, faces: [] },
+        }),
+      ),
+      http.get('http://localhost:3000/api/v1/media/signed-token', () =>
+        new HttpResponse(new Uint8Array([0xff, 0xd8, 0xff]), { headers: { 'Content-Type': 'image/jpeg' } }),
+      ),
+    );
+    const saved: string[] = [];
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      saved.push(this.download);
+    });
+    const { events } = await renderApp('/results/abcdef12-job', { loggedInAs: 'mina' });
+    await events.click(await screen.findByRole('link', { name: 'Download' }));
+    await waitFor(() => expect(saved).toEqual(['igemoji-abcdef12.jpg']));
+    click.mockRestore();
   });
 });

@@ -5,7 +5,7 @@ import { renderApp } from '@/testing/test-utils';
 
 describe('my page', () => {
   it('lists my results and opens one to see its faces', async () => {
-    const app = renderApp('/me', { loggedInAs: 'mina' });
+    const app = await renderApp('/me', { loggedInAs: 'mina' });
     const me = app.user!.user.id;
     db.jobs.push({
       task_id: 'job-9', status: 'running', error: '', ownerId: me, polls: 1,
@@ -26,7 +26,7 @@ describe('my page', () => {
   });
 
   it('deletes my template after confirmation, and it leaves the gallery', async () => {
-    const app = renderApp('/gallery', { loggedInAs: 'mina' });
+    const app = await renderApp('/gallery', { loggedInAs: 'mina' });
     const me = app.user!.user.id;
     db.templates.push({ ...makeTemplate({ id: 40, name: 'Cats', owner_alias: 'mina' }), ownerId: me, active: true });
     app.store.dispatch({ type: 'api/invalidateTags', payload: ['TemplatePage'] });
@@ -51,7 +51,7 @@ describe('my page', () => {
   });
 
   it('shows the API message when a delete is refused', async () => {
-    const app = renderApp('/me', { loggedInAs: 'mina' });
+    const app = await renderApp('/me', { loggedInAs: 'mina' });
     const me = app.user!.user.id;
     db.templates.push({ ...makeTemplate({ id: 41, name: 'Dogs', owner_alias: 'mina' }), ownerId: me, active: true });
     app.store.dispatch({ type: 'api/invalidateTags', payload: ['MyUploads'] });

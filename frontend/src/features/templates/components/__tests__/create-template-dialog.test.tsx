@@ -9,7 +9,7 @@ import { pngFile, renderApp } from '@/testing/test-utils';
 const API = 'http://localhost:3000/api/v1';
 
 async function openDialog() {
-  const app = renderApp('/gallery', { loggedInAs: 'mina' });
+  const app = await renderApp('/gallery', { loggedInAs: 'mina' });
   await app.events.click(await screen.findByRole('button', { name: 'Create a template' }));
   const dialog = await screen.findByRole('dialog', { name: 'Create a template' });
   return { ...app, dialog };

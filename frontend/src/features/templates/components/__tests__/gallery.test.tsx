@@ -13,7 +13,7 @@ function addTemplates(n: number) {
 describe('gallery', () => {
   it('shows 8 cards a page with picture, name and owner, and pages through', async () => {
     addTemplates(9); // + Noto = 10 -> two pages
-    const { events, router } = renderApp('/gallery');
+    const { events, router } = await renderApp('/gallery');
     expect(await screen.findByRole('button', { name: 'Use Set 18' })).toBeInTheDocument();
     expect(screen.getAllByRole('button', { name: /^Use / })).toHaveLength(8);
     expect(screen.getByAltText('Set 18 template, happy picture')).toHaveAttribute('src', expect.stringContaining('t18-happy-cut'));
@@ -25,7 +25,7 @@ describe('gallery', () => {
   });
 
   it('opens the template page when a logged-in user picks "Use"', async () => {
-    const { events, router } = renderApp('/gallery', { loggedInAs: 'mina' });
+    const { events, router } = await renderApp('/gallery', { loggedInAs: 'mina' });
     await events.click(await screen.findByRole('button', { name: 'Use Noto' }));
     await waitFor(() => expect(router.state.location.pathname).toBe('/templates/1'));
     expect(await screen.findByRole('heading', { name: 'Use Noto' })).toBeInTheDocument();
@@ -38,7 +38,7 @@ describe('gallery', () => {
       { id: 2, name: 'Cats', owner_alias: 'mina', preview_url: null, count: 5 },
       { id: 3, name: 'Dogs', owner_alias: 'jun', preview_url: null, count: 1 },
     ];
-    renderApp('/gallery');
+    await renderApp('/gallery');
     const podium = (await screen.findByRole('heading', { name: 'Top 3' })).closest('section') as HTMLElement;
     const places = await within(podium).findAllByRole('listitem');
     expect(places.map((p) => p.getAttribute('aria-label'))).toEqual(['Place 1: Noto', 'Place 2: Cats', 'Place 3: Dogs']);
@@ -47,7 +47,7 @@ describe('gallery', () => {
   });
 
   it('says so when nothing was made this week', async () => {
-    renderApp('/gallery');
+    await renderApp('/gallery');
     expect(await screen.findByText('No photos made this week yet — be the first.')).toBeInTheDocument();
   });
 });

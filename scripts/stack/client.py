@@ -26,9 +26,15 @@ class ApiUser:
     def register_and_login(self) -> None:
         tag = uuid.uuid4().hex[:8]
         email, password = f"stack-{tag}@example.com", f"Stack-check-{tag}-pw!"
-        resp = self.session.post(f"{self.base}/users/", json={"email": email, "password": password, "alias": f"st{tag}"}, timeout=30)
+        resp = self.session.post(
+            f"{self.base}/users/",
+            json={"email": email, "password": password, "alias": f"st{tag}"},
+            timeout=30,
+        )
         assert resp.status_code == 201, resp.text
-        resp = self.session.post(f"{self.base}/users/auth", json={"email": email, "password": password}, timeout=30)
+        resp = self.session.post(
+            f"{self.base}/users/auth", json={"email": email, "password": password}, timeout=30
+        )
         assert resp.status_code == 200, resp.text
         self.session.headers["Authorization"] = f"Bearer {resp.json()['access_token']}"
 
@@ -50,12 +56,18 @@ class ApiUser:
         return resp.json()["task_id"]
 
     def submit_template(self, name: str, pictures: dict[str, bytes]) -> int:
-        files = {emotion: (f"{emotion}.png", data, "image/png") for emotion, data in pictures.items()}
-        resp = self.session.post(f"{self.base}/emojis/", data={"name": name}, files=files, timeout=60)
+        files = {
+            emotion: (f"{emotion}.png", data, "image/png") for emotion, data in pictures.items()
+        }
+        resp = self.session.post(
+            f"{self.base}/emojis/", data={"name": name}, files=files, timeout=60
+        )
         assert resp.status_code == 202, resp.text
         return resp.json()["id"]
 
-    def wait(self, path: str, *, done: tuple[str, ...], timeout: float = 240) -> dict:
+    def wait(
+        self, path: str, *, done: tuple[str, ...], timeout: float = 240, poll: float = 1.0
+    ) -> dict:
         deadline = time.monotonic() + timeout
         while True:
             resp = self.session.get(f"{self.base}/{path}", timeout=30)
@@ -64,4 +76,4 @@ class ApiUser:
             if body["status"] in done:
                 return body
             assert time.monotonic() < deadline, f"{path} still {body['status']} after {timeout}s"
-            time.sleep(1)
+            time.sleep(poll)
