@@ -42,7 +42,9 @@ def ranking_queryset(*, now=None) -> QuerySet:
     return (
         Job.objects.filter(status=JobStatus.DONE, finished_at__gte=since, template__is_active=True)
         .values("template_id", "template__name", "template__owner__alias")
-        .annotate(count=Count("id"))
+        # count(template_id): a column of the index, so PostgreSQL can answer
+        # from the index alone (index-only scan once the table is vacuumed).
+        .annotate(count=Count("template"))
         .order_by("-count", "-template_id")[:RANKING_SIZE]
     )
 

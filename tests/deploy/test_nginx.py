@@ -38,6 +38,9 @@ class _Upstream(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self):
+        if self.path in ("/api/docs/", "/static/ui.js"):
+            self._json(200, {"server": self.name, "path": self.path})
+            return
         if self.path.startswith("/api/v1/media/"):
             self.send_response(200)
             self.send_header("Content-Type", "image/png")
@@ -155,7 +158,7 @@ def test_text_is_gzipped(site):
     assert resp.headers.get("Content-Encoding") == "gzip"
 
 
-@pytest.mark.parametrize("path", ["/", "/assets/app-3f2a.js", "/api/v1/health"])
+@pytest.mark.parametrize("path", ["/", "/assets/app-3f2a.js", "/api/v1/health", "/api/docs/"])
 def test_security_headers_are_sent_exactly_once(site, path):
     resp = requests.get(f"{site['url']}{path}", timeout=5)
     raw = resp.raw.headers
@@ -248,3 +251,17 @@ def test_upload_limit_matches_the_api_request_limit(tmp_path):
     assert (
         Path(REPO / "docker-compose.yml").read_text().count(f"MEDIA_X_ACCEL_PREFIX: {prefix}") == 1
     )
+
+
+def test_static_files_of_the_api_are_proxied(site):
+    body = requests.get(f"{site['url']}/static/ui.js", timeout=5).json()
+    assert body == {"server": "main", "path": "/static/ui.js"}
+
+
+def test_only_the_api_docs_page_may_run_an_inline_script(site):
+    docs = requests.get(f"{site['url']}/api/docs/", timeout=5)
+    assert docs.json()["server"] == "main"
+    assert "script-src 'self' 'unsafe-inline'" in docs.headers["Content-Security-Policy"]
+    assert docs.headers["X-Frame-Options"] == "DENY"
+    spa = requests.get(f"{site['url']}/", timeout=5)
+    assert "script-src 'self';" in spa.headers["Content-Security-Policy"]

@@ -2,12 +2,16 @@ import '@testing-library/jest-dom/vitest';
 
 import { Blob as NodeBlob, File as NodeFile } from 'node:buffer';
 
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 
 import { i18n } from '@/lib/i18n';
 
 import { resetDb } from './mocks/db';
 import { server } from './mocks/server';
+
+// pages are lazy chunks that Vite transforms on first use; on a busy machine that
+// can take seconds, so findBy* wait up to 5 s (a real hang still fails)
+configure({ asyncUtilTimeout: 5000 });
 
 // Any request without a handler fails the test: nothing talks to a real network.
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));

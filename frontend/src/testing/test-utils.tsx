@@ -7,17 +7,29 @@ import { createTestRouter } from '@/app/router';
 import { makeStore } from '@/app/store';
 import { loggedIn } from '@/lib/session';
 
-import { seedUser } from './mocks/db';
+import { db, seedUser } from './mocks/db';
 
 /**
  * Render the whole app at `path`, optionally already logged in as a fresh user,
  * and wait until the (lazily loaded) page is on screen.
  */
-export async function renderApp(path: string, { loggedInAs }: { loggedInAs?: string } = {}) {
+export async function renderApp(
+  path: string,
+  {
+    loggedInAs,
+    expired,
+  }: {
+    loggedInAs?: string;
+    /** the server no longer accepts the access token, or neither token */
+    expired?: 'access' | 'both';
+  } = {},
+) {
   const store = makeStore();
   let user: ReturnType<typeof seedUser> | null = null;
   if (loggedInAs) {
     user = seedUser(loggedInAs);
+    if (expired) db.accessTokens.delete(user.access);
+    if (expired === 'both') db.refreshTokens.delete(user.refresh);
     store.dispatch(loggedIn({ accessToken: user.access, refreshToken: user.refresh, user: { id: user.user.id, alias: user.user.alias } }));
   }
   const router = createTestRouter([path]);

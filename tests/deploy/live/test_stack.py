@@ -5,14 +5,19 @@ dashboard query returns data, and every metric a panel names is exported."""
 from __future__ import annotations
 
 import io
+import os
+import re
+import signal
 import time
 
 import pytest
 import requests
 from PIL import Image
 
+from scripts.stack import procs
 from scripts.stack.client import ApiUser, astronaut_jpeg
 from scripts.stack.config import StackConfig
+from scripts.stack.procs import State
 from scripts.stack.promql import dashboard_queries, exported_names, is_exported, metric_names
 from tests.deploy.conftest import REPO
 
@@ -180,3 +185,36 @@ def test_alert_rules_are_loaded_and_evaluate(stack_cfg):
         if r.get("state") == "firing" and r["labels"].get("severity") == "critical"
     ]
     assert not firing, f"critical alerts firing on a healthy stack: {firing}"
+
+
+def test_the_api_docs_load_through_nginx(stack_cfg):
+    page = requests.get(f"{stack_cfg.public_url}/api/docs/", timeout=10)
+    assert page.status_code == 200 and "swagger" in page.text.lower()
+    scripts = re.findall(r'<script src="([^"]+)"', page.text)
+    assert scripts
+    for src in scripts:
+        resp = requests.get(f"{stack_cfg.public_url}{src}", timeout=10)
+        assert resp.status_code == 200 and "javascript" in resp.headers["Content-Type"], src
+
+
+# Last: it takes one ai_server away for good.
+def test_a_dead_ai_server_loses_no_job_and_shows_as_down(stack_cfg, user):
+    victim = stack_cfg.ai_servers  # the last replica
+    pid = State(stack_cfg.state_file).data["procs"][f"ai{victim}"]
+    os.killpg(pid, signal.SIGKILL)  # a crash, not a graceful stop
+    port = stack_cfg.ai_port(victim - 1)
+    deadline = time.monotonic() + 30
+    while not procs.port_free(port):
+        assert time.monotonic() < deadline, "the killed ai_server still listens"
+        time.sleep(0.5)
+
+    # nginx sends the worker's request on to a live replica.
+    for _ in range(2):
+        task_id = user.submit_job(user.first_template_id(), astronaut_jpeg())
+        assert user.wait(f"faces/tasks/{task_id}", done=("done", "failed"))["status"] == "done"
+
+    instance = f'up{{job="ai", instance="127.0.0.1:{port}"}}'
+    deadline = time.monotonic() + 60
+    while prom_query(stack_cfg, f"{instance} == 0") == []:
+        assert time.monotonic() < deadline, "Prometheus does not report the dead ai_server"
+        time.sleep(1)

@@ -1,7 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 
-import { db } from '@/testing/mocks/db';
 import { server } from '@/testing/mocks/server';
 import { renderApp } from '@/testing/test-utils';
 
@@ -9,13 +8,12 @@ const API = 'http://localhost:3000/api/v1';
 
 describe('API client', () => {
   it('sends the access token, refreshes once on 401 and retries', async () => {
-    const { store, user } = await renderApp('/me', { loggedInAs: 'mina' });
-    // the access token has expired on the server, the refresh token is still good
-    db.accessTokens.delete(user!.access);
     const refreshes: unknown[] = [];
     server.events.on('request:start', ({ request }) => {
       if (request.url.endsWith('/users/auth/refresh')) refreshes.push(request.url);
     });
+    // the access token has expired on the server, the refresh token is still good
+    const { store, user } = await renderApp('/me', { loggedInAs: 'mina', expired: 'access' });
     expect(await screen.findByText('You have not made any photos yet.')).toBeInTheDocument();
     expect(await screen.findByText('You have not made any templates yet.')).toBeInTheDocument();
     // two requests failed with 401 together; they shared one refresh
@@ -26,9 +24,7 @@ describe('API client', () => {
   });
 
   it('goes back to the login page when the refresh fails', async () => {
-    const { store, user, router } = await renderApp('/me', { loggedInAs: 'mina' });
-    db.accessTokens.delete(user!.access);
-    db.refreshTokens.delete(user!.refresh);
+    const { store, router } = await renderApp('/me', { loggedInAs: 'mina', expired: 'both' });
     await waitFor(() => expect(router.state.location.pathname).toBe('/login'));
     expect(store.getState().session.accessToken).toBeNull();
     expect(await screen.findByText('Your session ended. Please sign in again.')).toBeInTheDocument();
