@@ -90,7 +90,9 @@ def compose():
     g.face_count = len(faces_json)
     with g.timer.stage("compose"):
         out = paste_emojis(image.pixels, faces, faces_json, emojis, overrides, scale=float(config["EMOJI_SCALE"]))
-        data, fmt = encode_image(out, image.format, jpeg_quality=int(config["JPEG_QUALITY"]))
+        data, fmt = encode_image(
+            out, image.format, jpeg_quality=int(config["JPEG_QUALITY"]), jpeg_options=image.jpeg_options
+        )
     return jsonify(
         {
             "width": image.width,

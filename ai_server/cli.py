@@ -42,7 +42,9 @@ def run(photo: Path, template: Path, out: Path | None) -> tuple[dict, Path]:
     faces, faces_json = find_faces(models, config, image.rgb, None, timer)
     with timer.stage("compose"):
         result = paste_emojis(image.pixels, faces, faces_json, emojis, {}, scale=float(config["EMOJI_SCALE"]))
-        data, fmt = encode_image(result, image.format, jpeg_quality=int(config["JPEG_QUALITY"]))
+        data, fmt = encode_image(
+            result, image.format, jpeg_quality=int(config["JPEG_QUALITY"]), jpeg_options=image.jpeg_options
+        )
     out = out or photo.with_name(f"{photo.stem}.emoji.{'jpg' if fmt == 'jpeg' else 'png'}")
     out.write_bytes(data)
     report = {"width": image.width, "height": image.height, "faces": faces_json, "output": str(out), "ms": timer.ms}

@@ -7,10 +7,11 @@ Outputs are rebuilt from pixels, so no metadata (EXIF, GPS, ICC) leaks into them
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
 from ai_server.errors import ApiError, bad_request
 
@@ -21,6 +22,10 @@ ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP")
 class DecodedImage:
     pixels: np.ndarray  # HxWx3 (RGB) or HxWx4 (RGBA) uint8, EXIF-rotated
     format: str  # source format as Pillow names it: JPEG, PNG, ...
+    # For an upright JPEG: its quantisation tables and chroma subsampling. Re-encoding
+    # with them keeps pixels away from the faces much closer to the input (and the file
+    # the size it was) than any fixed quality.
+    jpeg_options: dict[str, Any] = field(default_factory=dict)
 
     @property
     def rgb(self) -> np.ndarray:
@@ -81,16 +86,20 @@ def decode_image(data: bytes, *, max_pixels: int, keep_alpha: bool = True) -> De
     if width == 0 or height == 0:
         raise bad_request("not_an_image", "The image has no pixels.")
     fmt = img.format or "PNG"
+    jpeg_options: dict[str, Any] = {}
     try:
         img.seek(0)  # first frame of animated GIF / WEBP
         img.load()
+        if fmt == "JPEG" and img.getexif().get(0x0112, 1) == 1 and getattr(img, "quantization", None):
+            sampling = JpegImagePlugin.get_sampling(img)
+            jpeg_options = {"qtables": img.quantization, **({"subsampling": sampling} if sampling >= 0 else {})}
         img = ImageOps.exif_transpose(img)
         pixels = normalise_mode(img, keep_alpha=keep_alpha)
     except Image.DecompressionBombError as exc:
         raise _too_many_pixels(max_pixels) from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise bad_request("corrupt_image", f"The image could not be decoded ({exc}).") from exc
-    return DecodedImage(pixels=pixels, format=fmt)
+    return DecodedImage(pixels=pixels, format=fmt, jpeg_options=jpeg_options)
 
 
 def _too_many_pixels(max_pixels: int, width: int | None = None, height: int | None = None) -> ApiError:
@@ -98,12 +107,15 @@ def _too_many_pixels(max_pixels: int, width: int | None = None, height: int | No
     return ApiError(413, "image_too_large", f"The image has too many pixels{size}; the limit is {max_pixels}.")
 
 
-def encode_image(pixels: np.ndarray, source_format: str, *, jpeg_quality: int = 92) -> tuple[bytes, str]:
-    """JPEG out for JPEG in, PNG otherwise; returns (bytes, 'jpeg'|'png')."""
+def encode_image(
+    pixels: np.ndarray, source_format: str, *, jpeg_quality: int = 95, jpeg_options: dict[str, Any] | None = None
+) -> tuple[bytes, str]:
+    """JPEG out for JPEG in (with the source's tables when given), PNG otherwise;
+    returns (bytes, 'jpeg'|'png')."""
     buf = io.BytesIO()
     img = Image.fromarray(pixels)
     if source_format == "JPEG" and pixels.shape[2] == 3:
-        img.save(buf, format="JPEG", quality=jpeg_quality)
+        img.save(buf, format="JPEG", **(jpeg_options or {"quality": jpeg_quality}))
         return buf.getvalue(), "jpeg"
     img.save(buf, format="PNG")
     return buf.getvalue(), "png"

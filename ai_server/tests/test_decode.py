@@ -149,3 +149,17 @@ def test_outputs_carry_no_metadata():
     decoded = decode_image(photos.encode(photos.astronaut()[:40, :40], "JPEG", exif=exif), max_pixels=BIG)
     data, _ = encode_image(decoded.pixels, decoded.format)
     assert not Image.open(io.BytesIO(data)).getexif()
+
+
+def test_jpeg_is_re_encoded_with_its_own_tables_so_untouched_pixels_barely_move():
+    source = photos.encode(photos.astronaut(), "JPEG", quality=90)
+    decoded = decode_image(source, max_pixels=BIG)
+    assert decoded.jpeg_options["qtables"]
+    data, fmt = encode_image(decoded.pixels, decoded.format, jpeg_options=decoded.jpeg_options)
+    again = decode_image(data, max_pixels=BIG).pixels.astype(int)
+    assert fmt == "jpeg" and np.abs(again - decoded.pixels.astype(int)).mean() < 0.5
+    assert len(data) < 1.2 * len(source)
+
+
+def test_an_exif_rotated_jpeg_falls_back_to_the_quality_setting():
+    assert decode_image(photos.exif_rotated_jpeg(), max_pixels=BIG).jpeg_options == {}

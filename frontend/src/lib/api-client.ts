@@ -70,9 +70,12 @@ export const baseQueryWithReauth: BaseQueryFn<
     if (await refreshing) {
       result = await rawBaseQuery(args, api, extraOptions);
     } else {
-      // refresh failed: the route guard sends the user to the login page
-      api.dispatch(sessionExpired());
-      return result;
+      // Refresh failed: log out here. Public reads (gallery, Top 3) are retried
+      // without a token and work; private pages are sent to the login page by
+      // the route guard, which says why — so that 401 needs no toast.
+      if ((api.getState() as State).session.accessToken !== null) api.dispatch(sessionExpired());
+      result = await rawBaseQuery(args, api, extraOptions);
+      if (result.error?.status === 401) return result;
     }
   }
 

@@ -48,4 +48,12 @@ describe('API client', () => {
       (await screen.findAllByText('Cannot reach the server. Check your connection and try again.')).length,
     ).toBeGreaterThan(0);
   });
+
+  it('keeps public pages working when the session cannot be refreshed', async () => {
+    const { store } = await renderApp('/gallery', { loggedInAs: 'mina', expired: 'both' });
+    expect(await screen.findByRole('button', { name: 'Use Noto' })).toBeInTheDocument();
+    expect(store.getState().session.accessToken).toBeNull();
+    expect(screen.queryByText('Given token not valid for any token type.')).toBeNull();
+    expect(screen.getByRole('link', { name: 'Log in' })).toBeInTheDocument();
+  });
 });

@@ -26,6 +26,15 @@ const publicTemplate = ({ ownerId: _o, active: _a, ...t }: EmojiTemplate & { own
 const notAuthenticated = () => apiError(401, 'not_authenticated', 'Authentication credentials were not provided.');
 
 export const handlers = [
+  // Like simplejwt: a token that is sent must be valid, even on public endpoints.
+  http.all(`${API}/*`, ({ request }) => {
+    const header = request.headers.get('Authorization');
+    if (header && !new URL(request.url).pathname.includes('/users/auth') && caller(request) === null) {
+      return apiError(401, 'token_not_valid', 'Given token not valid for any token type.');
+    }
+    return undefined; // fall through to the endpoint's handler
+  }),
+
   http.get(`${API}/users/`, ({ request }) => {
     const url = new URL(request.url);
     const field = url.searchParams.get('case');

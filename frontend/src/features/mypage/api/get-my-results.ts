@@ -6,6 +6,8 @@ const getMyResultsApi = baseApi.injectEndpoints({
     getMyResults: build.query<Page<Job>, number>({
       query: (page) => ({ url: '/users/mypage/result', params: { page } }),
       providesTags: ['MyResults'],
+      // the page shows the error in place, with a retry
+      extraOptions: { inlineErrors: true },
     }),
   }),
 });

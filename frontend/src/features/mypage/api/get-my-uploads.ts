@@ -6,6 +6,8 @@ const getMyUploadsApi = baseApi.injectEndpoints({
     getMyUploads: build.query<Page<EmojiTemplate>, number>({
       query: (page) => ({ url: '/users/mypage/upload', params: { page } }),
       providesTags: ['MyUploads'],
+      // the page shows the error in place, with a retry
+      extraOptions: { inlineErrors: true },
     }),
   }),
 });

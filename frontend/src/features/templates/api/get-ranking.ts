@@ -6,6 +6,8 @@ const getRankingApi = baseApi.injectEndpoints({
     getRanking: build.query<RankingEntry[], void>({
       query: () => '/faces/ranking',
       providesTags: ['Ranking'],
+      // the page shows the error in place, with a retry
+      extraOptions: { inlineErrors: true },
     }),
   }),
 });

@@ -6,6 +6,8 @@ const getTemplateApi = baseApi.injectEndpoints({
     getTemplate: build.query<EmojiTemplate, number>({
       query: (id) => `/emojis/${id}`,
       providesTags: (_result, _error, id) => [{ type: 'Template', id }],
+      // the page shows the error in place, with a retry
+      extraOptions: { inlineErrors: true },
     }),
   }),
 });

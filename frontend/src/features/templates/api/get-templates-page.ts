@@ -9,6 +9,8 @@ const getTemplatesPageApi = baseApi.injectEndpoints({
         { type: 'TemplatePage', id: page },
         ...(result?.results ?? []).map((t) => ({ type: 'Template' as const, id: t.id })),
       ],
+      // the page shows the error in place, with a retry
+      extraOptions: { inlineErrors: true },
     }),
   }),
 });
