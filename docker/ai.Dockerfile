@@ -31,6 +31,11 @@ COPY docker/ai.requirements.in docker/ai.requirements.in
 RUN pip install -c requirements/lock.txt -r docker/ai.requirements.in \
     && pip install --no-deps -r requirements/nodeps.txt
 
+# rembg imports pymatting, whose numba functions compile on first import (about
+# 2 min on a busy core) and cache next to their source. Compile them here, as
+# root, so every container starts with the cache instead of compiling per worker.
+RUN python -c "import rembg"
+
 COPY ai_server/ /app/ai_server/
 
 ENV MODELS_DIR=/models \

@@ -6,33 +6,36 @@ Each entry builds one classifier (once per process); see base.py for the interfa
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from ai_server.classifiers.base import EMOTIONS, Classifier
 
 
-def _fer() -> Classifier:
+def _fer(models_dir: Path | None = None) -> Classifier:
     from ai_server.classifiers.fer_model import FerClassifier
 
     return FerClassifier()
 
 
-def _human() -> Classifier:
+def _human(models_dir: Path | None = None) -> Classifier:
     from ai_server.classifiers.human import HumanEmotionClassifier
 
-    return HumanEmotionClassifier()  # model under $MODELS_DIR/human, put there by `make models`
+    # model under <models_dir>/human, put there by `make models`
+    return HumanEmotionClassifier(models_dir)
 
 
-REGISTRY: dict[str, Callable[[], Classifier]] = {
+# Each builder takes the models directory (AI_MODELS_DIR); FER's model ships in its package.
+REGISTRY: dict[str, Callable[[Path | None], Classifier]] = {
     "fer": _fer,
     "human": _human,
 }
 
 
-def load_classifiers(names: list[str]) -> list[Classifier]:
+def load_classifiers(names: list[str], models_dir: Path | None = None) -> list[Classifier]:
     unknown = [n for n in names if n not in REGISTRY]
     if unknown or not names:
         raise ValueError(f"Unknown emotion model(s) {unknown or names}; choose from {sorted(REGISTRY)}")
-    return [REGISTRY[n]() for n in names]
+    return [REGISTRY[n](models_dir) for n in names]
 
 
 __all__ = ["EMOTIONS", "REGISTRY", "Classifier", "load_classifiers"]
