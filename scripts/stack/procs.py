@@ -36,7 +36,30 @@ class State:
 
     def add_proc(self, name: str, pid: int) -> None:
         self.data.setdefault("procs", {})[name] = pid
+        self.data.setdefault("starts", {})[name] = _start_time(pid)
         self.save()
+
+    def owned_procs(self) -> dict[str, int]:
+        """The recorded groups that are still ours: a pid whose leader now has another
+        start time was reused by the system for someone else's process."""
+        owned = {}
+        starts = self.data.get("starts", {})
+        for name, pid in self.data.get("procs", {}).items():
+            now = _start_time(pid)
+            if now is not None and starts.get(name) is not None and now != starts[name]:
+                log.warning("%s pid=%s now belongs to another process: left alone", name, pid)
+                continue
+            owned[name] = pid
+        return owned
+
+
+def _start_time(pid: int) -> int | None:
+    """Start time of a process in clock ticks since boot (/proc/PID/stat field 22)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[19])
 
 
 def start(
@@ -80,19 +103,20 @@ def run(argv: list[str], *, env: dict[str, str], cwd: Path, logs_dir: Path, name
 
 def stop_all(state: State, *, timeout: float = 20.0) -> None:
     """SIGTERM every process group started, then SIGKILL what is left after timeout."""
-    procs: dict[str, int] = state.data.get("procs", {})
+    procs = state.owned_procs()
     # Reverse start order: nginx and prometheus first, the ai_servers last.
     for name, pid in reversed(list(procs.items())):
         _signal_group(pid, signal.SIGTERM)
         log.info("stopping %s pid=%s", name, pid)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and any(_group_alive(pid) for pid in procs.values()):
+    while time.monotonic() < deadline and any(group_alive(pid) for pid in procs.values()):
         time.sleep(0.2)
     for name, pid in procs.items():
-        if _group_alive(pid):
+        if group_alive(pid):
             log.warning("%s pid=%s did not stop in %ss: SIGKILL", name, pid, timeout)
             _signal_group(pid, signal.SIGKILL)
     state.data["procs"] = {}
+    state.data["starts"] = {}
     state.save()
 
 
@@ -103,7 +127,7 @@ def _signal_group(pid: int, sig: int) -> None:
         pass
 
 
-def _group_alive(pid: int) -> bool:
+def group_alive(pid: int) -> bool:
     # Our own children stay zombies (and "alive" to kill 0) until reaped.
     try:
         os.waitpid(pid, os.WNOHANG)

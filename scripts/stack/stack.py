@@ -40,9 +40,13 @@ class Started:
 def up(cfg: StackConfig) -> State:
     state = State(cfg.state_file)
     if state.data.get("procs"):
-        raise RuntimeError(
-            f"a stack is already running ({cfg.state_file}): `make stack-stop` first"
-        )
+        if any(procs.group_alive(pid) for pid in state.owned_procs().values()):
+            raise RuntimeError(
+                f"a stack is already running ({cfg.state_file}): `make stack-stop` first"
+            )
+        log.info("cleaning up after a stack that died without `make stack-stop`")
+        down(cfg)
+        state = State(cfg.state_file)
     services.ensure_tools()
     busy = [p for p in cfg.all_ports() if not procs.port_free(p)]
     if busy:

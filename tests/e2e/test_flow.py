@@ -93,9 +93,11 @@ def test_job_on_a_real_photo_finds_the_face(flow):
 
 def test_group_photo_finds_every_face(flow):
     alice = flow["alice"]
-    job = alice.wait_job(alice.create_job(flow["template"]["id"], group_jpeg(7)).json()["task_id"])
+    created = alice.create_job(flow["template"]["id"], group_jpeg(7), overrides='{"0": "angry"}')
+    job = alice.wait_job(created.json()["task_id"])
     assert job["status"] == "done", job
     assert len(job["result"]["faces"]) >= 6
+    assert job["result"]["faces"][0]["emotion"] == "angry"  # the user's override is applied
     flow["group_job"] = job
 
 

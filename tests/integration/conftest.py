@@ -36,7 +36,7 @@ def database():
     try:
         admin = _admin()
     except Exception as exc:  # noqa: BLE001 (any failure means: no PostgreSQL here)
-        _unavailable("PostgreSQL at 127.0.0.1:5432", exc)
+        _unavailable(f"PostgreSQL at {PG}", exc)
     name = f"igemoji_it_{uuid.uuid4().hex[:10]}"
     admin.execute(f'CREATE DATABASE "{name}"')
     try:
@@ -55,7 +55,7 @@ def broker():
         with Connection(AMQP, connect_timeout=3) as conn:
             conn.ensure_connection(max_retries=1)
     except Exception as exc:  # noqa: BLE001
-        _unavailable("RabbitMQ at 127.0.0.1:5672", exc)
+        _unavailable("RabbitMQ at " + AMQP.split("@")[-1], exc)
     yield {"url": AMQP, "queue": queue}
     with Connection(AMQP) as conn:
         try:

@@ -91,6 +91,8 @@ try {
 
   step('emojify the astronaut photo');
   await useButton.click();
+  await page.waitForURL('**/templates/*');
+  const templateUrl = new URL(page.url()).pathname;
   await page.getByLabel('Photo').setInputFiles(PHOTO);
   await page.getByAltText('Your photo').waitFor();
   await shot(page, '04-use-template');
@@ -162,6 +164,7 @@ try {
   for (const [name, url, ready] of [
     ['11-mobile-landing', '/', () => mobile.getByRole('heading', { name: 'How it works' })],
     ['12-mobile-gallery', '/gallery', () => mobile.getByText('Top 3', { exact: true })],
+    ['12b-mobile-use-template', templateUrl, () => mobile.getByRole('button', { name: 'Emojify' })],
     ['13-mobile-result', new URL(resultUrl).pathname, () => mobile.getByAltText('Result', { exact: true })],
     ['14-mobile-my-page', '/me', () => mobile.getByRole('heading', { name: /My photos/ })],
   ]) {
@@ -173,6 +176,18 @@ try {
   }
   await mobile.getByRole('link', { name: 'My page' }).waitFor();
   await mobile.getByRole('button', { name: 'Log out' }).waitFor();
+  await mobile.goto(BASE_URL + '/gallery');
+  await mobile.getByRole('button', { name: 'Create a template' }).click();
+  await mobile.getByRole('dialog', { name: 'Create a template' }).getByLabel('Picture for neutral').waitFor({ state: 'attached' });
+  await noSideScroll(mobile, 'mobile create dialog');
+  await shot(mobile, '14b-mobile-create-template');
+  const visitorContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' });
+  const visitor = await visitorContext.newPage();
+  watch(visitor, 'mobile visitor');
+  await visitor.goto(BASE_URL + '/register');
+  await visitor.getByLabel('Confirm password', { exact: true }).waitFor();
+  await noSideScroll(visitor, 'mobile sign-up');
+  await shot(visitor, '14c-mobile-sign-up');
 
   step('Korean');
   await mobile.goto(BASE_URL + '/');
@@ -188,6 +203,10 @@ try {
   console.log(`browser test: PASS (faces: ${emotions.join(', ')}; screenshots in ${ARTIFACTS})`);
 } catch (err) {
   console.error(`browser test: FAIL: ${err.stack ?? err}`);
+  for (const [i, p] of browser.contexts().flatMap((c) => c.pages()).entries()) {
+    await p.screenshot({ path: path.join(ARTIFACTS, `failure-${i}.png`), fullPage: true }).catch(() => undefined);
+    console.error(`failure-${i}.png: ${p.url()}`);
+  }
   if (problems.length) console.error(problems.join('\n'));
   process.exitCode = 1;
 } finally {
