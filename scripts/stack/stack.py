@@ -51,7 +51,9 @@ def up(cfg: StackConfig) -> State:
     busy = [p for p in cfg.all_ports() if not procs.port_free(p)]
     if busy:
         raise RuntimeError(f"ports in use: {busy}; set STACK_PORT_BASE to another free block")
-    for stale in (cfg.logs_dir, cfg.data_dir):
+    # A fresh start: old media, logs and Prometheus samples would make the checks
+    # pass on data of an earlier run.
+    for stale in (cfg.logs_dir, cfg.data_dir, cfg.state_dir / "prometheus"):
         if stale.exists():
             shutil.rmtree(stale)
     cfg.media_root.mkdir(parents=True)
@@ -145,6 +147,8 @@ def _start_everything(cfg: StackConfig, state: State) -> list[Started]:
 
     rabbitmq = services.rabbitmq_metrics_target()
     prom_conf = render.render_prometheus(cfg, cfg.state_dir / "prometheus", rabbitmq=rabbitmq)
+    procs.run(["promtool", "check", "config", str(prom_conf)], env=tool_env, cwd=cfg.repo,
+              logs_dir=cfg.logs_dir, name="promtool-check")  # fmt: skip
     prometheus = start(
         "prometheus",
         ["prometheus", f"--config.file={prom_conf}",

@@ -48,9 +48,12 @@ for i in $(seq 1 240); do
   sleep 1
 done
 
-# A real photo with an open licence: skimage's astronaut (Eileen Collins, NASA, public domain).
-.venv/bin/python -c 'import sys; from PIL import Image; from skimage import data; Image.fromarray(data.astronaut()).save(sys.argv[1], quality=90)' "$WORK/astronaut.jpg"
+# Real photos with open licences, from scikit-image: the astronaut (Eileen Collins,
+# NASA, public domain) and, for "no face", a cup of coffee (Rachel Michetti, CC0).
+.venv/bin/python -c 'import sys; from PIL import Image; from skimage import data
+Image.fromarray(data.astronaut()).save(sys.argv[1], quality=90)
+Image.fromarray(data.coffee()).save(sys.argv[2], quality=90)' "$WORK/astronaut.jpg" "$WORK/coffee.jpg"
 
-BASE_URL=$BASE_URL PHOTO="$WORK/astronaut.jpg" EMOJI_DIR="$REPO/assets/emoji/noto" \
+BASE_URL=$BASE_URL PHOTO="$WORK/astronaut.jpg" NO_FACE_PHOTO="$WORK/coffee.jpg" EMOJI_DIR="$REPO/assets/emoji/noto" \
   ARTIFACTS="$ARTIFACTS" CHROMIUM="$CHROMIUM" \
   node tests/browser/e2e/flow.spec.mjs

@@ -1,4 +1,4 @@
-import { render, screen, waitFor } from '@testing-library/react';
+import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { RouterProvider } from 'react-router';
 
@@ -9,10 +9,7 @@ import { loggedIn } from '@/lib/session';
 
 import { db, seedUser } from './mocks/db';
 
-/**
- * Render the whole app at `path`, optionally already logged in as a fresh user,
- * and wait until the (lazily loaded) page is on screen.
- */
+/** Render the whole app at `path`, optionally already logged in as a fresh user. */
 export async function renderApp(
   path: string,
   {
@@ -38,7 +35,6 @@ export async function renderApp(
       <RouterProvider router={router} />
     </AppProvider>,
   );
-  await waitFor(() => expect(screen.queryByTestId('page-loading')).toBeNull());
   return { ...result, store, router, user, events: userEvent.setup({ delay: null }) };
 }
 

@@ -11,11 +11,12 @@ const { chromium } = require('playwright-core');
 
 const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8000';
 const PHOTO = process.env.PHOTO;
+const NO_FACE_PHOTO = process.env.NO_FACE_PHOTO;
 const EMOJI_DIR = process.env.EMOJI_DIR;
 const ARTIFACTS = process.env.ARTIFACTS ?? 'artifacts/browser';
 const EMOTIONS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
 const JOB_TIMEOUT = 180_000; // a cold ai_server on a shared 2-core machine
-assert.ok(PHOTO && EMOJI_DIR, 'PHOTO and EMOJI_DIR must be set');
+assert.ok(PHOTO && NO_FACE_PHOTO && EMOJI_DIR, 'PHOTO, NO_FACE_PHOTO and EMOJI_DIR must be set');
 mkdirSync(ARTIFACTS, { recursive: true });
 
 const problems = [];
@@ -30,7 +31,8 @@ function watch(page, label) {
   });
 }
 
-const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+// animations: 'disabled' finishes CSS transitions (button colours, dialog fade) first
+const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true, animations: 'disabled' });
 
 async function noSideScroll(page, label) {
   const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
@@ -77,6 +79,7 @@ try {
 
   step('log in');
   await page.waitForURL('**/login');
+  await page.getByRole('heading', { name: 'Welcome back' }).waitFor();
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
@@ -117,6 +120,17 @@ try {
   assert.match(download.suggestedFilename(), /^igemoji-[0-9a-f-]{8}\.(jpg|png|webp)$/, 'the download is named after its type');
   await shot(page, '06-result');
   const resultUrl = page.url();
+
+  step('a photo without a face says so');
+  await page.goto(BASE_URL + templateUrl);
+  await page.getByLabel('Photo').setInputFiles(NO_FACE_PHOTO);
+  await page.getByAltText('Your photo').waitFor();
+  await page.getByRole('button', { name: 'Emojify' }).click();
+  await page.waitForURL('**/results/**');
+  await page.getByAltText('Result', { exact: true }).waitFor({ timeout: JOB_TIMEOUT });
+  await page.getByText(/no face/i).first().waitFor();
+  assert.equal(await page.getByTestId('face').count(), 0, 'no face listed');
+  await shot(page, '06b-no-face');
 
   step('my page shows the result');
   await page.getByRole('link', { name: 'My page' }).click();
@@ -179,6 +193,8 @@ try {
   await mobile.goto(BASE_URL + '/gallery');
   await mobile.getByRole('button', { name: 'Create a template' }).click();
   await mobile.getByRole('dialog', { name: 'Create a template' }).getByLabel('Picture for neutral').waitFor({ state: 'attached' });
+  // the dialog fades in; screenshot it once it is fully shown
+  await mobile.waitForFunction(() => getComputedStyle(document.querySelector('.MuiDialog-container')).opacity === '1');
   await noSideScroll(mobile, 'mobile create dialog');
   await shot(mobile, '14b-mobile-create-template');
   const visitorContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' });
@@ -194,6 +210,14 @@ try {
   await mobile.getByRole('combobox', { name: 'Language' }).selectOption('ko');
   await mobile.getByRole('heading', { name: '사용 방법' }).waitFor();
   await shot(mobile, '15-mobile-landing-ko');
+
+  step('a Korean browser gets Korean');
+  const koContext = await browser.newContext({ locale: 'ko-KR' });
+  const ko = await koContext.newPage();
+  watch(ko, 'ko');
+  await ko.goto(BASE_URL + '/');
+  await ko.getByRole('heading', { name: '이게 이모지?' }).waitFor();
+  assert.equal(await ko.evaluate(() => document.documentElement.lang), 'ko');
 
   step('log out');
   await page.getByRole('button', { name: 'Log out' }).click();

@@ -17,8 +17,9 @@ def _config() -> StackConfig:
     cfg = StackConfig.from_env()
     if os.environ.get("STACK_PORT_BASE") or all(procs.port_free(p) for p in cfg.all_ports()):
         return cfg
-    # Our range is taken (a `make stack` left running?): any free block will do.
-    return free_stack_config(cfg.state_dir)
+    # Our range is taken (a `make stack` left running?): any free block, and a state
+    # directory of its own so that stack's state.json stays untouched.
+    return free_stack_config(cfg.state_dir.with_name("stack-check"))
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,8 @@ function JobResultView({ job }: { job: Job }) {
   const noFace = result.faces.length === 0;
   return (
     <Stack spacing={2}>
-      {noFace && <Alert severity="info">{job.message || t('result.noFace')}</Alert>}
+      {/* our own words rather than the API's `message`, so Korean users read Korean */}
+      {noFace && <Alert severity="info">{t('result.noFace')}</Alert>}
       <Box
         component="img"
         src={result.image_url}

@@ -11,7 +11,7 @@ export function TemplatePictures({ template }: { template: EmojiTemplate }) {
     <Box
       component="ul"
       aria-label={t('templates.picturesOf', { name: template.name })}
-      sx={{ listStyle: 'none', p: 0, m: 0, display: 'grid', gap: 1, gridTemplateColumns: 'repeat(7, minmax(0, 1fr))' }}
+      sx={{ listStyle: 'none', p: 0, m: 0, display: 'grid', gap: 1, gridTemplateColumns: { xs: 'repeat(4, minmax(0, 1fr))', sm: 'repeat(7, minmax(0, 1fr))' } }}
     >
       {EMOTIONS.map((emotion) => {
         const image = template.images[emotion];
