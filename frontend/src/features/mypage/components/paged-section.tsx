@@ -1,11 +1,10 @@
 import Box from '@mui/material/Box';
-import Pagination from '@mui/material/Pagination';
 import Skeleton from '@mui/material/Skeleton';
 import Typography from '@mui/material/Typography';
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
 
 import { ErrorAlert } from '@/components/ui/error-alert';
+import { PagePagination } from '@/components/ui/page-pagination';
 import type { Page } from '@/types/api';
 
 type QueryState<T> = {
@@ -33,7 +32,6 @@ export function PagedSection<T>({
   onPageChange: (page: number) => void;
   children: (items: T[]) => ReactNode;
 }) {
-  const { t } = useTranslation();
   const { data, error, isLoading, refetch } = query;
   return (
     <Box component="section" aria-labelledby={id}>
@@ -50,17 +48,7 @@ export function PagedSection<T>({
       ) : (
         children(data.results)
       )}
-      {data && data.num_pages > 1 && (
-        <Pagination
-          sx={{ mt: 2, display: 'flex', justifyContent: 'center' }}
-          count={data.num_pages}
-          page={page}
-          onChange={(_e, value) => onPageChange(value)}
-          getItemAriaLabel={(type, p, selected) =>
-            t(`pagination.${type}`, { page: p, context: selected ? 'selected' : undefined })
-          }
-        />
-      )}
+      <PagePagination numPages={data?.num_pages} page={page} onPageChange={onPageChange} />
     </Box>
   );
 }

@@ -1,10 +1,10 @@
 import Box from '@mui/material/Box';
-import Pagination from '@mui/material/Pagination';
 import Skeleton from '@mui/material/Skeleton';
 import Typography from '@mui/material/Typography';
 import { useTranslation } from 'react-i18next';
 
 import { ErrorAlert } from '@/components/ui/error-alert';
+import { PagePagination } from '@/components/ui/page-pagination';
 import { env } from '@/config/env';
 import type { EmojiTemplate } from '@/types/api';
 
@@ -53,17 +53,7 @@ export function TemplateGallery({
           ))}
         </Box>
       )}
-      {data && data.num_pages > 1 && (
-        <Pagination
-          sx={{ mt: 3, display: 'flex', justifyContent: 'center' }}
-          count={data.num_pages}
-          page={page}
-          onChange={(_e, value) => onPageChange(value)}
-          getItemAriaLabel={(type, p, selected) =>
-            t(`pagination.${type}`, { page: p, context: selected ? 'selected' : undefined })
-          }
-        />
-      )}
+      <PagePagination numPages={data?.num_pages} page={page} onPageChange={onPageChange} marginTop={3} />
     </Box>
   );
 }
