@@ -37,6 +37,17 @@ RSS_BYTES = Gauge(
 _PAGE_SIZE = resource.getpagesize()
 
 
+def init_series(endpoints: tuple[str, ...] = ("analyze", "compose", "cutout")) -> None:
+    """Create the labelled series at 0 when a worker starts, so rate() counts the
+    first request and face (a series born at 1 hides its first event)."""
+    from ai_server.classifiers.base import EMOTIONS
+
+    for endpoint in endpoints:
+        REQUESTS.labels(endpoint=endpoint, status="200")
+    for emotion in EMOTIONS:
+        FACES.labels(emotion=emotion)
+
+
 def rss_bytes() -> int:
     """Current resident set size (not the peak that getrusage reports)."""
     try:

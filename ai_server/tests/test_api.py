@@ -259,3 +259,12 @@ def test_metrics_use_the_contract_names(client):
                    'ai_request_seconds_count{endpoint="analyze"}', 'ai_faces_total{emotion="happy"}',
                    'ai_model_load_seconds{model="mtcnn"}', "ai_process_resident_memory_bytes{pid="):
         assert needle in text, needle
+
+
+def test_labelled_counters_exist_at_zero_before_any_request(app):
+    text = app.test_client().get("/metrics").get_data(as_text=True)
+    # created by create_app, so rate() counts the first request and face of each kind
+    for endpoint in ("analyze", "compose", "cutout"):
+        assert f'ai_requests_total{{endpoint="{endpoint}",status="200"}}' in text
+    for emotion in EMOTIONS:  # the test photos show only a few of them
+        assert f'ai_faces_total{{emotion="{emotion}"}}' in text

@@ -40,6 +40,19 @@ AI_CALL_SECONDS = Histogram(
     registry=WORKER_REGISTRY,
 )
 
+def _init_worker_series() -> None:
+    """Labelled series exist at 0 from the start: rate() then counts the first
+    event, and the failure-rate alert has a `failed` series to divide."""
+    from common.ai_client import EMOTIONS
+
+    for status in ("done", "failed"):
+        JOBS_FINISHED.labels(status=status)
+    for task in ("job_process", "template_process"):
+        TASK_RETRIES.labels(task=task)
+    for emotion in EMOTIONS:
+        JOB_FACES.labels(emotion=emotion)
+
+
 _server_lock = threading.Lock()
 _server_started = False
 
@@ -50,6 +63,7 @@ def start_worker_metrics_server(port: int) -> None:
         if _server_started:
             return
         ProcessCollector(registry=WORKER_REGISTRY)
+        _init_worker_series()
         start_http_server(port, registry=WORKER_REGISTRY)
         _server_started = True
         logger.info("worker metrics on port %s", port)

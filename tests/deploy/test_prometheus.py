@@ -69,9 +69,7 @@ def test_alerts_use_only_contract_metric_names():
 def test_scaled_services_are_found_by_dns():
     config = yaml.safe_load((REPO / "prometheus" / "prometheus.yml").read_text())
     jobs = {job["job_name"]: job for job in config["scrape_configs"]}
-    for name, port in (("worker", 8002), ("ai", 8001)):
+    for name, port in (("main", 8000), ("worker", 8002), ("ai", 8001)):
         sd = jobs[name]["dns_sd_configs"][0]
         assert sd["names"] == [name] and sd["port"] == port
-    # main by its name, which is in ALLOWED_HOSTS (docs/deploy-needs.md §1)
-    assert jobs["main"]["static_configs"][0]["targets"] == ["main:8000"]
     assert jobs["rabbitmq"]["static_configs"][0]["targets"] == ["rabbitmq:15692"]

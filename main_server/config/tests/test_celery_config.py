@@ -37,3 +37,5 @@ def test_worker_metrics_server_exports_the_worker_registry():
     assert "igemoji_job_latency_seconds" in body
     assert "process_resident_memory_bytes" in body
     assert "django_http" not in body  # the web's metrics stay in the web process
+    # series exist at 0 before any job, so rate() sees the first one
+    assert 'igemoji_jobs_finished_total{status="failed"} 0.0' in body
