@@ -15,7 +15,7 @@ from flask import Flask
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from ai_server import metrics
-    from ai_server.api import bp
+    from ai_server.api import TIMED_ENDPOINTS, bp
     from ai_server.config import load_config
     from ai_server.errors import register_error_handlers
     from ai_server.models import Models
@@ -27,7 +27,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(bp)
     models = Models(app.config)
     app.extensions["ai_models"] = models
-    metrics.init_series()
+    metrics.init_series(tuple(TIMED_ENDPOINTS.values()))
     if app.config["EAGER_LOAD"]:
         models.load_all()
     logging.getLogger("ai_server").info(

@@ -37,7 +37,7 @@ RSS_BYTES = Gauge(
 _PAGE_SIZE = resource.getpagesize()
 
 
-def init_series(endpoints: tuple[str, ...] = ("analyze", "compose", "cutout")) -> None:
+def init_series(endpoints: tuple[str, ...]) -> None:
     """Create the labelled series at 0 when a worker starts, so rate() counts the
     first request and face (a series born at 1 hides its first event)."""
     from ai_server.classifiers.base import EMOTIONS

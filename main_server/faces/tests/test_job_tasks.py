@@ -58,10 +58,10 @@ def test_ai_4xx_fails_job_with_its_message(fake_ai):
 def test_ai_down_retries_with_backoff_then_fails(fake_ai, settings, monkeypatch):
     settings.TASK_RETRY_MAX = 3
     delays = []
-    from emojis import tasks as emoji_tasks
+    from common import tasks as common_tasks
 
-    real = emoji_tasks.retry_delay
-    monkeypatch.setattr("faces.tasks.retry_delay", lambda n: delays.append(real(n)) or 0)
+    real = common_tasks.retry_delay
+    monkeypatch.setattr("common.tasks.retry_delay", lambda n: delays.append(real(n)) or 0)
     settings.TASK_RETRY_BASE_SECONDS = 2
     fake_ai.fail_with = AiUnavailableError("503")
     job = JobFactory()
