@@ -69,3 +69,13 @@ def job_counts_by_status() -> dict[str, int]:
     for row in Job.objects.values("status").annotate(n=Count("id")):
         counts[row["status"]] = row["n"]
     return counts
+
+
+def job_oldest_unfinished_created_at():
+    """Upload time of the oldest job still pending or running, or None (job_status_idx)."""
+    return (
+        Job.objects.filter(status__in=(JobStatus.PENDING, JobStatus.RUNNING))
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
