@@ -8,6 +8,9 @@ need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v nginx >/dev/null || need+=(nginx)            # make test-deploy / stack-check
 command -v promtool >/dev/null || need+=(prometheus)    # prometheus + promtool
+command -v amtool >/dev/null || need+=(prometheus-alertmanager)                  # make stack: alerts
+command -v prometheus-node-exporter >/dev/null || need+=(prometheus-node-exporter)  # make stack: host metrics
+command -v busybox >/dev/null || need+=(busybox)        # tests/deploy: Alertmanager's config as its image renders it
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi

@@ -31,6 +31,8 @@ class StackConfig:
     broker_url: str
     models_dir: Path
     scrape_interval: str
+    alert_for: str
+    alert_webhook_url: str
 
     @classmethod
     def from_env(cls) -> StackConfig:
@@ -48,6 +50,10 @@ class StackConfig:
             broker_url=os.environ.get("STACK_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//"),
             models_dir=Path(os.environ.get("MODELS_DIR") or repo / "models").resolve(),
             scrape_interval=os.environ.get("STACK_SCRAPE_INTERVAL", "5s"),
+            # Every rule's `for:` is at most this in the rehearsal ("" keeps alerts.yml's).
+            alert_for=os.environ.get("STACK_ALERT_FOR", "15s"),
+            # Empty: Alertmanager notifies the stack's own test receiver.
+            alert_webhook_url=os.environ.get("ALERT_WEBHOOK_URL", ""),
         )
 
     # ------------------------------------------------------------ ports
@@ -76,15 +82,48 @@ class StackConfig:
         return self.port_base + 31 + index
 
     @property
+    def nginx_status_port(self) -> int:
+        """nginx's stub_status on loopback (compose: 127.0.0.1:8082 inside nginx)."""
+        return self.port_base + 3
+
+    @property
     def prometheus_port(self) -> int:
         return self.port_base + 90
+
+    @property
+    def alertmanager_port(self) -> int:
+        return self.port_base + 91
+
+    @property
+    def alert_receiver_port(self) -> int:
+        """The rehearsal's own webhook receiver (scripts/stack/alert_receiver.py)."""
+        return self.port_base + 92
+
+    @property
+    def node_exporter_port(self) -> int:
+        return self.port_base + 93
+
+    @property
+    def nginx_exporter_port(self) -> int:
+        return self.port_base + 94
+
+    @property
+    def nginx_log_port(self) -> int:
+        """UDP: nginx's access log lines to the nginx exporter (compose: 127.0.0.1:9514)."""
+        return self.port_base + 95
 
     def all_ports(self) -> list[int]:
         return [
             self.nginx_port,
             self.ai_lb_port,
+            self.nginx_status_port,
             self.main_port,
             self.prometheus_port,
+            self.alertmanager_port,
+            self.alert_receiver_port,
+            self.node_exporter_port,
+            self.nginx_exporter_port,
+            self.nginx_log_port,
             *(self.worker_metrics_port(i) for i in range(self.workers)),
             *(self.ai_port(i) for i in range(self.ai_servers)),
         ]
@@ -121,3 +160,11 @@ class StackConfig:
     @property
     def prometheus_url(self) -> str:
         return f"http://127.0.0.1:{self.prometheus_port}"
+
+    @property
+    def alertmanager_url(self) -> str:
+        return f"http://127.0.0.1:{self.alertmanager_port}"
+
+    @property
+    def alert_receiver_url(self) -> str:
+        return f"http://127.0.0.1:{self.alert_receiver_port}"

@@ -1,5 +1,5 @@
-"""The machine's own services and tools the rehearsal uses: Debian's nginx and
-prometheus (installed when missing), a throwaway PostgreSQL database, a unique
+"""The machine's own services and tools the rehearsal uses: Debian's nginx,
+prometheus, alertmanager and node exporter (installed when missing), a throwaway PostgreSQL database, a unique
 RabbitMQ queue, and RabbitMQ's Prometheus plugin."""
 
 from __future__ import annotations
@@ -15,11 +15,20 @@ import uuid
 log = logging.getLogger("stack")
 
 # command → Debian package that provides it
-TOOLS = {"nginx": "nginx", "prometheus": "prometheus", "promtool": "prometheus"}
+TOOLS = {
+    "nginx": "nginx",
+    "prometheus": "prometheus",
+    "promtool": "prometheus",
+    "prometheus-alertmanager": "prometheus-alertmanager",
+    "amtool": "prometheus-alertmanager",
+    "prometheus-node-exporter": "prometheus-node-exporter",
+    # tests/deploy render Alertmanager's config with busybox, as its image does.
+    "busybox": "busybox",
+}
 
 
 def ensure_tools() -> None:
-    """apt-get install nginx / prometheus when their commands are missing.
+    """apt-get install nginx / prometheus / … (TOOLS) when their commands are missing.
 
     Only the binaries are used: the rehearsal runs them with its own config
     files as its own processes, never the system services."""

@@ -5,7 +5,10 @@ Topology (the same as docker-compose.yml, as processes):
   nginx :base+1    → ai_server :base+31, :base+32 … (least_conn upstream)
   celery worker ×N → RabbitMQ (own queue), metrics on :base+21, :base+22 …
   celery beat ×1   (the sweeps that retry or fail stuck jobs)
-  prometheus :base+90 scraping main, workers, ai_servers, RabbitMQ
+  prometheus :base+90 scraping main, workers, ai_servers, RabbitMQ, node, nginx
+  alertmanager :base+91 → the webhook receiver :base+92 (or ALERT_WEBHOOK_URL)
+  node exporter :base+93, nginx exporter :base+94 (access log over UDP :base+95,
+  stub_status on nginx :base+3)
 """
 
 from __future__ import annotations
@@ -53,7 +56,12 @@ def up(cfg: StackConfig) -> State:
         raise RuntimeError(f"ports in use: {busy}; set STACK_PORT_BASE to another free block")
     # A fresh start: old media, logs and Prometheus samples would make the checks
     # pass on data of an earlier run.
-    for stale in (cfg.logs_dir, cfg.data_dir, cfg.state_dir / "prometheus"):
+    for stale in (
+        cfg.logs_dir,
+        cfg.data_dir,
+        cfg.state_dir / "prometheus",
+        cfg.state_dir / "alertmanager",
+    ):
         if stale.exists():
             shutil.rmtree(stale)
     cfg.media_root.mkdir(parents=True)
@@ -135,9 +143,11 @@ def _start_everything(cfg: StackConfig, state: State) -> list[Started]:
         env,
     )  # fmt: skip
 
+    tool_env = dict(os.environ)
+    started += _start_monitoring(cfg, start, tool_env)
+
     nginx_conf = render.render_nginx_for_stack(cfg)
     prefix = f"{nginx_conf.parent}/"
-    tool_env = dict(os.environ)
     procs.run(["nginx", "-t", "-p", prefix, "-c", str(nginx_conf)], env=tool_env, cwd=cfg.repo,
               logs_dir=cfg.logs_dir, name="nginx-test")  # fmt: skip
     nginx = start(
@@ -157,9 +167,58 @@ def _start_everything(cfg: StackConfig, state: State) -> list[Started]:
         tool_env,
     )  # fmt: skip
     started.append(Started("prometheus", prometheus, f"{cfg.prometheus_url}/-/ready", 60))
-    state.data["targets"] = 2 + cfg.workers + cfg.ai_servers + (1 if rabbitmq else 0)
+    # prometheus, alertmanager, main, node, nginx; rabbitmq and rabbitmq_queues.
+    state.data["targets"] = 5 + cfg.workers + cfg.ai_servers + (2 if rabbitmq else 0)
     state.save()
     return started + ai
+
+
+def _start_monitoring(cfg: StackConfig, start, env: dict[str, str]) -> list[Started]:
+    """The nginx exporter (before nginx: it counts nginx's first requests), the node
+    exporter, and Alertmanager notifying ALERT_WEBHOOK_URL or the stack's own receiver."""
+    py = str(cfg.venv_bin / "python")
+    started = []
+    exporter = start(
+        "nginx-exporter",
+        [py, "-m", "scripts.nginx_exporter", f"--listen=127.0.0.1:{cfg.nginx_exporter_port}",
+         f"--syslog=127.0.0.1:{cfg.nginx_log_port}",
+         f"--stub-status=http://127.0.0.1:{cfg.nginx_status_port}/stub_status"],
+        env,
+        cwd=cfg.repo,
+    )  # fmt: skip
+    metrics = f"http://127.0.0.1:{cfg.nginx_exporter_port}/metrics"
+    started.append(Started("nginx-exporter", exporter, metrics, 30))
+    node = start(
+        "node-exporter",
+        ["prometheus-node-exporter", f"--web.listen-address=127.0.0.1:{cfg.node_exporter_port}"],
+        env,
+    )
+    metrics = f"http://127.0.0.1:{cfg.node_exporter_port}/metrics"
+    started.append(Started("node-exporter", node, metrics, 30))
+
+    webhook = cfg.alert_webhook_url
+    if not webhook:
+        receiver = start(
+            "alert-receiver",
+            [py, "-m", "scripts.stack.alert_receiver", f"--port={cfg.alert_receiver_port}"],
+            env,
+            cwd=cfg.repo,
+        )
+        started.append(Started("alert-receiver", receiver, f"{cfg.alert_receiver_url}/healthz", 30))
+        webhook = f"{cfg.alert_receiver_url}/alertmanager"
+    am_dir = cfg.state_dir / "alertmanager"
+    am_conf = render.render_alertmanager(cfg, am_dir, webhook_url=webhook)
+    procs.run(["amtool", "check-config", str(am_conf)], env=env, cwd=cfg.repo,
+              logs_dir=cfg.logs_dir, name="amtool-check")  # fmt: skip
+    alertmanager = start(
+        "alertmanager",
+        ["prometheus-alertmanager", f"--config.file={am_conf}", f"--storage.path={am_dir / 'data'}",
+         f"--web.listen-address=127.0.0.1:{cfg.alertmanager_port}",
+         "--cluster.listen-address="],  # one instance: no gossip port
+        env,
+    )  # fmt: skip
+    started.append(Started("alertmanager", alertmanager, f"{cfg.alertmanager_url}/-/ready", 30))
+    return started
 
 
 def targets_up(cfg: StackConfig) -> int:
@@ -194,11 +253,18 @@ def _ports(cfg: StackConfig) -> dict[str, object]:
         "workers": [cfg.worker_metrics_port(i) for i in range(cfg.workers)],
         "ai": [cfg.ai_port(i) for i in range(cfg.ai_servers)],
         "prometheus": cfg.prometheus_port,
+        "alertmanager": cfg.alertmanager_port,
+        "alert_receiver": cfg.alert_receiver_port,
+        "node_exporter": cfg.node_exporter_port,
+        "nginx_exporter": cfg.nginx_exporter_port,
     }
 
 
 def describe(cfg: StackConfig) -> str:
     return (
-        f"IGEMOJI stack up: {cfg.public_url}/  (Prometheus {cfg.prometheus_url}/)\n"
+        f"IGEMOJI stack up: {cfg.public_url}/  (Prometheus {cfg.prometheus_url}/,"
+        f" Alertmanager {cfg.alertmanager_url}/)\n"
+        f"alerts received: {cfg.alert_receiver_url}/notifications"
+        " (unless ALERT_WEBHOOK_URL is set)\n"
         f"logs: {cfg.logs_dir}  stop: make stack-stop"
     )

@@ -12,6 +12,7 @@ from scripts.stack.compose_env import interpolate, read_env_file
 from tests.deploy.conftest import REPO, env_example_names
 
 REQUIRED = {"postgres", "rabbitmq", "main", "worker", "ai", "nginx", "prometheus", "grafana"}
+REQUIRED |= {"alertmanager", "node-exporter", "nginx-exporter"}
 ONE_SHOT = {"migrate"}
 # beat has no port or probe to check; restart: unless-stopped covers it.
 NO_PROBE = {"beat"}
@@ -96,6 +97,7 @@ def test_state_lives_in_named_volumes(compose):
         "rabbitmq": "/var/lib/rabbitmq",
         "prometheus": "/prometheus",
         "grafana": "/var/lib/grafana",
+        "alertmanager": "/alertmanager",
         "main": "/data/media",
     }
     for name, target in expected.items():

@@ -5,10 +5,12 @@ dashboard query returns data, and every metric a panel names is exported."""
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 import signal
 import time
+from datetime import datetime
 
 import pytest
 import requests
@@ -73,7 +75,7 @@ def test_every_prometheus_target_is_up(stack_cfg):
         "activeTargets"
     ]
     jobs = {t["labels"]["job"] for t in targets}
-    assert {"main", "worker", "ai", "prometheus"} <= jobs
+    assert {"main", "worker", "ai", "prometheus", "alertmanager", "node", "nginx"} <= jobs
     assert len([t for t in targets if t["labels"]["job"] == "worker"]) == stack_cfg.workers
     assert len([t for t in targets if t["labels"]["job"] == "ai"]) == stack_cfg.ai_servers
     down = [
@@ -161,6 +163,13 @@ def test_every_dashboard_metric_is_exported_by_a_process(
     urls += [
         f"http://127.0.0.1:{stack_cfg.ai_port(i)}/metrics" for i in range(stack_cfg.ai_servers)
     ]
+    # The exporters (node, nginx, RabbitMQ's per-queue endpoint) as Prometheus scrapes them.
+    targets = requests.get(f"{stack_cfg.prometheus_url}/api/v1/targets", timeout=10).json()
+    urls += [
+        t["scrapeUrl"]
+        for t in targets["data"]["activeTargets"]
+        if t["labels"]["job"] in ("node", "nginx", "rabbitmq", "rabbitmq_queues")
+    ]
     exported: set[str] = set()
     for url in urls:
         resp = requests.get(url, timeout=10)
@@ -197,7 +206,27 @@ def test_the_api_docs_load_through_nginx(stack_cfg):
         assert resp.status_code == 200 and "javascript" in resp.headers["Content-Type"], src
 
 
-# Last: it takes one ai_server away for good.
+def test_prometheus_sends_to_an_active_alertmanager(stack_cfg):
+    data = requests.get(f"{stack_cfg.prometheus_url}/api/v1/alertmanagers", timeout=10).json()
+    active = [am["url"] for am in data["data"]["activeAlertmanagers"]]
+    assert active == [f"{stack_cfg.alertmanager_url}/api/v2/alerts"]
+
+
+def test_the_jobs_stuck_rule_is_loaded_and_evaluates(stack_cfg, finished_jobs):
+    groups = requests.get(f"{stack_cfg.prometheus_url}/api/v1/rules", timeout=10).json()
+    rules = {r["name"]: r for g in groups["data"]["groups"] for r in g["rules"]}
+    assert rules["JobsStuck"]["health"] == "ok" and rules["JobsStuck"]["state"] == "inactive"
+    # No job waits once they are done: the gauge says 0, not "no data".
+    ages = prom_query(stack_cfg, "igemoji_oldest_unfinished_job_age_seconds")
+    assert [float(a["value"][1]) for a in ages] == [0.0]
+
+
+def test_nginx_counts_the_api_requests_it_answered(stack_cfg, finished_jobs):
+    counted = prom_query(stack_cfg, 'sum(nginx_http_responses_total{route="api", status="202"})')
+    assert counted and float(counted[0]["value"][1]) >= JOBS  # every job was a 202 through nginx
+
+
+# Next to last: it takes one ai_server away for good.
 def test_a_dead_ai_server_loses_no_job_and_shows_as_down(stack_cfg, user):
     victim = stack_cfg.ai_servers  # the last replica
     pid = State(stack_cfg.state_file).data["procs"][f"ai{victim}"]
@@ -218,3 +247,56 @@ def test_a_dead_ai_server_loses_no_job_and_shows_as_down(stack_cfg, user):
     while prom_query(stack_cfg, f"{instance} == 0") == []:
         assert time.monotonic() < deadline, "Prometheus does not report the dead ai_server"
         time.sleep(1)
+
+
+def _notifications(cfg: StackConfig) -> list[dict]:
+    return requests.get(f"{cfg.alert_receiver_url}/notifications", timeout=10).json()
+
+
+def _fired_since(cfg: StackConfig, alertname: str, since: float) -> dict | None:
+    """The first notification received after `since` saying `alertname` fires, with
+    an alert that started after `since` (not one left from the stack's start)."""
+    for item in _notifications(cfg):
+        payload = item["payload"]
+        if item["received_at"] < since or payload.get("status") != "firing":
+            continue
+        for alert in payload["alerts"]:
+            started = datetime.fromisoformat(alert["startsAt"].replace("Z", "+00:00"))
+            if alert["labels"]["alertname"] == alertname and started.timestamp() >= since - 1:
+                return payload
+    return None
+
+
+# Last: every ai_server stops answering, and someone is told.
+def test_stopped_ai_servers_fire_an_alert_that_reaches_the_webhook_receiver(stack_cfg):
+    """Prometheus → Alertmanager → the receiver the check runs, through the critical route.
+    The ai_servers are frozen (SIGSTOP), not killed: hung and dead look the same to
+    Prometheus, and a supervisor would not restart a frozen one behind our back."""
+    state = State(stack_cfg.state_file)
+    groups = [
+        pid
+        for name, pid in state.owned_procs().items()
+        if name.startswith("ai") and procs.group_alive(pid)
+    ]
+    assert groups, "no ai_server left to stop"
+    since = time.time()
+    for pid in groups:
+        os.killpg(pid, signal.SIGSTOP)
+    try:
+        deadline = time.monotonic() + 120
+        while (payload := _fired_since(stack_cfg, "NoAIServerUp", since)) is None:
+            assert time.monotonic() < deadline, (
+                f"NoAIServerUp did not reach the receiver in 120 s: {_notifications(stack_cfg)}"
+            )
+            time.sleep(1)
+        logging.getLogger("stack").info(
+            "NoAIServerUp notified %.1f s after the ai_servers stopped", time.time() - since
+        )
+    finally:
+        for pid in groups:
+            os.killpg(pid, signal.SIGCONT)  # so `make stack-stop` can stop them
+    assert payload["receiver"] == "critical"
+    assert payload["groupLabels"] == {"alertname": "NoAIServerUp", "severity": "critical"}
+    (alert,) = [a for a in payload["alerts"] if a["labels"]["alertname"] == "NoAIServerUp"]
+    assert alert["status"] == "firing" and alert["labels"]["severity"] == "critical"
+    assert alert["annotations"]["summary"] == "No ai_server replica answers"
