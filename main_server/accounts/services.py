@@ -9,11 +9,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import User
 from accounts.selectors import user_alias_available, user_email_available, user_get_by_email
-from common.errors import ApplicationError
+from common.errors import ApplicationError, WrongPasswordError
+from emojis.services import templates_deactivate_for_owner
+from faces.services import jobs_delete_for_owner
 
 logger = logging.getLogger(__name__)
 
@@ -108,3 +111,23 @@ def token_logout(*, refresh_token: str) -> None:
             code="token_not_valid",
             status_code=401,
         ) from None
+
+
+def user_delete(*, user: User, password: str) -> None:
+    """Delete the account and everything it owns: jobs with their photos,
+    results and share links (database and storage); templates soft-deleted, so
+    other people's results that used them still open; every refresh token
+    revoked, and access tokens refused from now on (their user is gone).
+    A wrong password deletes nothing."""
+    if not user.check_password(password):
+        raise WrongPasswordError()
+    user_id = user.id
+    with transaction.atomic():
+        jobs = jobs_delete_for_owner(owner=user)
+        templates = templates_deactivate_for_owner(owner=user)
+        outstanding = OutstandingToken.objects.filter(user=user)
+        BlacklistedToken.objects.bulk_create(
+            [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
+        )
+        user.delete()
+    logger.info("user_deleted user_id=%s jobs=%s templates=%s", user_id, jobs, templates)

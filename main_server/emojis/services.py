@@ -116,3 +116,9 @@ def templates_sweep() -> dict[str, int]:
     if failed or requeued:
         logger.info("templates_sweep requeued=%s failed=%s", requeued, failed)
     return {"requeued": requeued, "failed": failed}
+
+
+def templates_deactivate_for_owner(*, owner) -> int:
+    """Soft-delete every template of the owner (their account is going): they
+    leave the gallery and the ranking; results made with them keep working."""
+    return EmojiTemplate.objects.filter(owner=owner, is_active=True).update(is_active=False)

@@ -52,6 +52,7 @@ CELERY_BEAT_SCHEDULE = {
     "jobs-sweep": {"task": "faces.tasks.jobs_sweep", "schedule": 60.0},
     "templates-sweep": {"task": "emojis.tasks.templates_sweep", "schedule": 120.0},
     "flush-expired-tokens": {"task": "accounts.tasks.flush_expired_tokens", "schedule": 6 * 3600.0},
+    "jobs-expire": {"task": "faces.tasks.jobs_expire", "schedule": 3600.0},
 }
 
 WORKER_METRICS_PORT = env_int("WORKER_METRICS_PORT", 0)

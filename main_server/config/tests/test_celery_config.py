@@ -19,7 +19,10 @@ def test_no_job_is_lost_settings():
 
 def test_periodic_sweeps_are_scheduled():
     tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
-    assert tasks == {"faces.tasks.jobs_sweep", "emojis.tasks.templates_sweep", "accounts.tasks.flush_expired_tokens"}
+    assert tasks == {
+        "faces.tasks.jobs_sweep", "emojis.tasks.templates_sweep", "accounts.tasks.flush_expired_tokens",
+        "faces.tasks.jobs_expire",
+    }
     app.loader.import_default_modules()  # what a worker does at start (autodiscovery)
     assert set(app.tasks) >= tasks
 
