@@ -77,20 +77,6 @@ def test_refresh_with_garbage_is_401(api):
     assert response.status_code == 401
 
 
-@pytest.fixture
-def rates():
-    """Lower one throttle rate for a test (DRF reads rates at class level)."""
-    from rest_framework.throttling import SimpleRateThrottle
-
-    old = SimpleRateThrottle.THROTTLE_RATES
-
-    def set_rate(scope, rate):
-        SimpleRateThrottle.THROTTLE_RATES = {**SimpleRateThrottle.THROTTLE_RATES, scope: rate}
-
-    yield set_rate
-    SimpleRateThrottle.THROTTLE_RATES = old
-
-
 def test_login_is_throttled_per_email_with_retry_after(api, user, rates):
     rates("login_email", "3/min")
     for _ in range(3):
