@@ -6,13 +6,16 @@ from __future__ import annotations
 import dj_database_url
 
 from config.env import REPO_DIR, data_dir, env_bool, env_int, env_list, env_str
+from config.secret_key import local_secret_key
 
 DATA_DIR = data_dir()
 
-# A development key only: production.py refuses to start without SECRET_KEY.
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me-3b9f1c0e5d7a")
+# From the environment, or (make run) generated once into $DATA_DIR/secret_key.
+# production.py refuses a missing or weak key before this line runs.
+SECRET_KEY = env_str("SECRET_KEY", "") or local_secret_key(DATA_DIR)
 DEBUG = env_bool("DEBUG", False)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*")
+# make run answers on this machine only; a deployment names its hosts.
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
