@@ -86,9 +86,12 @@ def template_mark_failed(*, template_id: int, reason: str) -> EmojiTemplate | No
 @transaction.atomic
 def template_delete(*, template_id: int, user) -> None:
     template = EmojiTemplate.objects.select_for_update().filter(pk=template_id, is_active=True).first()
-    if template is None:
+    is_owner = template is not None and template.owner_id == user.id
+    if template is None or (not is_owner and template.status != TemplateStatus.READY):
+        # Another user's processing or failed template is not public: answering
+        # 403 would confirm it exists.
         raise ApplicationError("Template not found.", code="template_not_found", status_code=404)
-    if template.owner_id != user.id:
+    if not is_owner:
         raise ApplicationError(
             "Only the owner can delete this template.", code="forbidden", status_code=403
         )

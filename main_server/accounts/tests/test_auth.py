@@ -52,7 +52,7 @@ def test_refresh_rotates_and_blacklists_the_old_token(api, user):
     assert body["access_token"] and body["refresh_token"] != refresh
     again = api.post("/api/v1/users/auth/refresh", {"refresh_token": refresh}, format="json")
     assert again.status_code == 401
-    assert again.json()["error"]["code"] == "token_not_valid"
+    assert again.json()["error"]["code"] == "refresh_token_reused"
 
 
 def test_new_access_token_works(user):
