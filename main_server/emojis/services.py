@@ -20,7 +20,8 @@ logger = logging.getLogger(__name__)
 def template_create(*, owner, name: str, files: dict[str, UploadedFile | None]) -> EmojiTemplate:
     # Every picture is checked before anything is written: one bad file → 400
     # naming it, and nothing stored.
-    cleaned = {emotion: clean_upload(files.get(emotion), field=emotion) for emotion in EMOTIONS}
+    side = settings.TEMPLATE_PICTURE_MAX_SIDE
+    cleaned = {emotion: clean_upload(files.get(emotion), field=emotion, max_side=side) for emotion in EMOTIONS}
     with transaction.atomic():
         template = EmojiTemplate.objects.create(owner=owner, name=name.strip())
         for emotion, picture in cleaned.items():

@@ -133,9 +133,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 
 # ---------------------------------------------------------------- uploads
-# Caps checked on every uploaded picture (common/images.py).
+# One set of picture limits (common/images.py), the same ai_server enforces
+# (its /healthz reports them; an integration test checks they agree).
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 15 * 1024 * 1024)
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
+UPLOAD_MAX_FRAMES = env_int("UPLOAD_MAX_FRAMES", 1000)
+# Template pictures are downscaled to this long side at upload: an emoji never
+# needs more, and ai_server accepts emoji pictures up to 16 MP only.
+TEMPLATE_PICTURE_MAX_SIDE = env_int("TEMPLATE_PICTURE_MAX_SIDE", 1024)
 # Whole-request cap (a template is seven pictures); bigger → 413 before parsing.
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 8 * UPLOAD_MAX_BYTES)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
