@@ -84,7 +84,6 @@ def _apply_icc(image: Image.Image, icc: bytes | None) -> Image.Image:
 def plain_pixels(image: Image.Image) -> Image.Image:
     """A loaded, upright picture → a new L/LA/RGB/RGBA sRGB image that carries
     nothing but its pixels (no info, no EXIF, no profile, no comment)."""
-    icc = image.info.get("icc_profile")
-    image = _apply_icc(image, icc) if image.mode in ("RGB", "RGBA", "CMYK", "L") else image
+    image = _apply_icc(image, image.info.get("icc_profile"))
     image = _to_plain_mode(image)
     return Image.frombytes(image.mode, image.size, image.tobytes())

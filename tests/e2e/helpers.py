@@ -100,7 +100,7 @@ def group_jpeg(faces: int = 7) -> bytes:
     return out.getvalue()
 
 
-def testing_pictures():
+def picture_fixtures():
     """main_server's picture fixtures (common/testing_pictures.py: Pillow only,
     no Django), loaded by path since main_server is not a package of this repo."""
     import importlib.util

@@ -11,7 +11,7 @@ import pytest
 import requests
 from PIL import Image
 
-from tests.e2e.helpers import EMOTIONS, NOTO, Api, testing_pictures
+from tests.e2e.helpers import EMOTIONS, NOTO, Api, picture_fixtures
 from tests.integration.conftest import manage_shell
 
 
@@ -58,14 +58,14 @@ def test_both_services_hold_the_same_picture_limits(stack):
 
 @pytest.mark.parametrize("mode", ["I;16", "P", "CMYK", "LA"])
 def test_each_mode_finds_the_face_through_the_job_path(api, noto_id, mode):
-    photo = testing_pictures().grey_portrait_modes(_astronaut())[mode]
+    photo = picture_fixtures().grey_portrait_modes(_astronaut())[mode]
     job = _run_job(api, noto_id, photo)
     assert len(job["result"]["faces"]) >= 1, (mode, job)
 
 
 @pytest.mark.parametrize("fmt", ["jpeg", "png"])
 def test_the_result_carries_no_metadata(api, noto_id, fmt):
-    pictures = testing_pictures()
+    pictures = picture_fixtures()
     portrait = Image.fromarray(_astronaut())
     photo = pictures.jpeg_with_metadata(image=portrait) if fmt == "jpeg" else pictures.png_with_metadata(image=portrait)
     assert pictures.metadata_found(photo) >= {"exif", "gps", "xmp", "icc", "secret"}
