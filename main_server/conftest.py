@@ -58,3 +58,17 @@ def other_api(other_user) -> APIClient:
 @pytest.fixture
 def template(db):
     return TemplateFactory()
+
+
+@pytest.fixture
+def rates():
+    """Lower one throttle rate for a test (DRF reads rates at class level)."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    old = SimpleRateThrottle.THROTTLE_RATES
+
+    def set_rate(scope, rate):
+        SimpleRateThrottle.THROTTLE_RATES = {**SimpleRateThrottle.THROTTLE_RATES, scope: rate}
+
+    yield set_rate
+    SimpleRateThrottle.THROTTLE_RATES = old
