@@ -10,18 +10,18 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from ai_server import metrics
 from ai_server.classifiers.base import EMOTIONS
+from ai_server.config import picture_limits
 from ai_server.errors import ApiError, bad_request
 from ai_server.inputs import file_bytes, parse_boxes, parse_landmarks, parse_overrides
 from ai_server.models import Models
 from ai_server.pipeline.cutout import cutout
-from ai_server.pipeline.decode import decode_image, encode_image
+from ai_server.pipeline.decode import PictureTooLarge, decode_image, encode_image
 from ai_server.service import StageTimer, find_faces, paste_emojis
 
 bp = Blueprint("ai", __name__)
 log = logging.getLogger("ai_server.api")
 
 TIMED_ENDPOINTS = {"ai.analyze": "analyze", "ai.compose": "compose", "ai.cutout": "cutout"}
-EMOJI_MAX_PIXELS = 16_000_000
 
 
 def _models() -> Models:
@@ -56,8 +56,15 @@ def _record(response: Response) -> Response:
 
 
 def _decode(data: bytes, *, keep_alpha: bool, max_pixels: int | None = None):
+    config = current_app.config
     with g.timer.stage("decode"):
-        return decode_image(data, max_pixels=max_pixels or int(current_app.config["MAX_PIXELS"]), keep_alpha=keep_alpha)
+        return decode_image(
+            data,
+            max_pixels=max_pixels or config["MAX_PIXELS"],
+            keep_alpha=keep_alpha,
+            max_bytes=config["MAX_IMAGE_BYTES"],
+            max_frames=config["MAX_FRAMES"],
+        )
 
 
 @bp.post("/v1/analyze")
@@ -83,8 +90,11 @@ def compose():
     emojis = {}
     for emotion in EMOTIONS:
         try:
-            emojis[emotion] = _decode(file_bytes(request, emotion), keep_alpha=True, max_pixels=EMOJI_MAX_PIXELS).pixels
-        except ApiError as exc:
+            emoji_bytes = file_bytes(request, emotion)
+            emojis[emotion] = _decode(
+                emoji_bytes, keep_alpha=True, max_pixels=current_app.config["EMOJI_MAX_PIXELS"]
+            ).pixels
+        except (ApiError, PictureTooLarge) as exc:
             exc.message = f"Emoji '{emotion}': {exc.message}"
             raise
     config = current_app.config
@@ -120,6 +130,8 @@ def healthz():
     health = _models().health()
     health["status"] = "ok" if health["cutout_model"]["available"] else "degraded"
     health["emotion_models"] = [c["name"] for c in health["classifiers"]]
+    # main_server holds its uploads to the same limits (checked by a test).
+    health["limits"] = picture_limits(current_app.config)
     return jsonify(health)
 
 

@@ -36,7 +36,7 @@ def run(photo: Path, template: Path, out: Path | None) -> tuple[dict, Path]:
     emojis = {}
     for emotion in EMOTIONS:
         path = template / f"{emotion}.png"
-        emojis[emotion] = decode_image(path.read_bytes(), max_pixels=16_000_000).pixels
+        emojis[emotion] = decode_image(path.read_bytes(), max_pixels=int(config["EMOJI_MAX_PIXELS"])).pixels
     models = Models(config)
     timer = StageTimer()
     faces, faces_json = find_faces(models, config, image.rgb, None, timer)

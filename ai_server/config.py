@@ -30,8 +30,15 @@ def defaults() -> dict[str, Any]:
         "DETECT_SCALE_FACTOR": 0.709,
         # MTCNN's own last threshold is 0.8; its false faces (badges, folds) mostly score below 0.9.
         "MIN_CONFIDENCE": 0.9,
+        # Picture limits: the same as main_server's UPLOAD_MAX_* (main stores
+        # nothing ai_server would refuse); /healthz reports them and a test checks
+        # the two services agree.
         "MAX_PIXELS": 40_000_000,
-        "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+        "MAX_IMAGE_BYTES": 15 * 1024 * 1024,  # each picture of a request
+        "MAX_FRAMES": 1000,  # animations: the first frame is used
+        "EMOJI_MAX_PIXELS": 16_000_000,  # each of the seven emoji pictures of /v1/compose
+        # Whole request; 0 = derived: a photo and seven emoji pictures at MAX_IMAGE_BYTES.
+        "MAX_CONTENT_LENGTH": 0,
         "MAX_FACES": 64,
         # Emoji side relative to the face box (the visible part covers the box plus a margin).
         "EMOJI_SCALE": 1.25,
@@ -47,7 +54,26 @@ def load_config(app, test_config: dict[str, Any] | None) -> None:
     app.config.from_prefixed_env("AI")
     if test_config:
         app.config.update(test_config)
-    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_CONTENT_LENGTH"])
+    for key in ("MAX_PIXELS", "MAX_IMAGE_BYTES", "MAX_FRAMES", "EMOJI_MAX_PIXELS"):
+        app.config[key] = int(app.config[key])
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_CONTENT_LENGTH"]) or request_limit(app.config)
+
+
+def request_limit(config: dict[str, Any]) -> int:
+    """The biggest request main_server can send: /v1/compose's photo and seven
+    emoji pictures, plus room for the multipart framing and fields."""
+    return 8 * int(config["MAX_IMAGE_BYTES"]) + 1024 * 1024
+
+
+def picture_limits(config: dict[str, Any]) -> dict[str, int]:
+    """The limits as /healthz reports them."""
+    return {
+        "max_image_bytes": int(config["MAX_IMAGE_BYTES"]),
+        "max_pixels": int(config["MAX_PIXELS"]),
+        "max_frames": int(config["MAX_FRAMES"]),
+        "emoji_max_pixels": int(config["EMOJI_MAX_PIXELS"]),
+        "max_content_length": int(config["MAX_CONTENT_LENGTH"]),
+    }
 
 
 def cutout_model_path(config: dict[str, Any]) -> Path:

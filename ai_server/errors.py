@@ -41,9 +41,15 @@ _HTTP_CODES = {
 
 
 def register_error_handlers(app: Flask) -> None:
+    from ai_server.pipeline.decode import PictureTooLarge
+
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError):
         return error_response(err.status, err.code, err.message)
+
+    @app.errorhandler(PictureTooLarge)
+    def _picture_too_large(err: PictureTooLarge):
+        return error_response(413, err.code, err.message)
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):

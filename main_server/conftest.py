@@ -61,6 +61,20 @@ def template(db):
 
 
 @pytest.fixture
+def rates():
+    """Lower one throttle rate for a test (DRF reads rates at class level)."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    old = SimpleRateThrottle.THROTTLE_RATES
+
+    def set_rate(scope, rate):
+        SimpleRateThrottle.THROTTLE_RATES = {**SimpleRateThrottle.THROTTLE_RATES, scope: rate}
+
+    yield set_rate
+    SimpleRateThrottle.THROTTLE_RATES = old
+
+
+@pytest.fixture
 def done_job(user, template, fake_ai):
     """A finished job of `user` (the auth_api client) with three faces (faces.tests.helpers.GROUP)."""
     from common.tests.factories import JobFactory

@@ -18,6 +18,17 @@ from ai_server.errors import ApiError, bad_request
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP")
 
 
+class PictureTooLarge(Exception):
+    """A picture over the byte or frame limit (a domain error: the HTTP layer
+    maps it to 413 image_too_large)."""
+
+    code = "image_too_large"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 @dataclass
 class DecodedImage:
     pixels: np.ndarray  # HxWx3 (RGB) or HxWx4 (RGBA) uint8, EXIF-rotated
@@ -67,10 +78,20 @@ def normalise_mode(img: Image.Image, keep_alpha: bool = True) -> np.ndarray:
     return np.asarray(out, dtype=np.uint8).copy()
 
 
-def decode_image(data: bytes, *, max_pixels: int, keep_alpha: bool = True) -> DecodedImage:
-    """bytes → DecodedImage, or an ApiError (400 not an image / corrupt, 413 too many pixels)."""
+def decode_image(
+    data: bytes,
+    *,
+    max_pixels: int,
+    keep_alpha: bool = True,
+    max_bytes: int | None = None,
+    max_frames: int | None = None,
+) -> DecodedImage:
+    """bytes → DecodedImage, or an ApiError (400 not an image / corrupt, 413 too many
+    pixels) or PictureTooLarge (too many bytes or frames)."""
     if not data:
         raise bad_request("empty_image", "The uploaded image is empty.")
+    if max_bytes is not None and len(data) > max_bytes:
+        raise PictureTooLarge(f"The image has {len(data)} bytes; the limit is {max_bytes}.")
     try:
         img = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
     except UnidentifiedImageError as exc:
@@ -86,6 +107,13 @@ def decode_image(data: bytes, *, max_pixels: int, keep_alpha: bool = True) -> De
     if width == 0 or height == 0:
         raise bad_request("not_an_image", "The image has no pixels.")
     fmt = img.format or "PNG"
+    if max_frames is not None:
+        try:
+            frames = int(getattr(img, "n_frames", 1))
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise bad_request("corrupt_image", f"The image could not be decoded ({exc}).") from exc
+        if frames > max_frames:
+            raise PictureTooLarge(f"The image has {frames} frames; the limit is {max_frames}.")
     jpeg_options: dict[str, Any] = {}
     try:
         img.seek(0)  # first frame of animated GIF / WEBP

@@ -303,3 +303,24 @@ def test_labelled_counters_exist_at_zero_before_any_request(app):
         assert f'ai_requests_total{{endpoint="{endpoint}",status="200"}}' in text
     for emotion in EMOTIONS:  # the test photos show only a few of them
         assert f'ai_faces_total{{emotion="{emotion}"}}' in text
+
+
+def test_healthz_reports_the_picture_limits(client, app):
+    limits = client.get("/healthz").get_json()["limits"]
+    assert limits == {
+        "max_image_bytes": app.config["MAX_IMAGE_BYTES"],
+        "max_pixels": app.config["MAX_PIXELS"],
+        "max_frames": app.config["MAX_FRAMES"],
+        "emoji_max_pixels": app.config["EMOJI_MAX_PIXELS"],
+        "max_content_length": app.config["MAX_CONTENT_LENGTH"],
+    }
+    # A compose request of pictures at the limit fits the request limit.
+    assert limits["max_content_length"] >= 8 * limits["max_image_bytes"]
+
+
+def test_a_picture_over_the_byte_limit_is_a_413_image_too_large(app):
+    from ai_server import create_app
+
+    small = create_app({"EMOTION_MODELS": "fer", "MAX_IMAGE_BYTES": 1000, "CUTOUT_MODEL_PATH": "/x.onnx"})
+    resp = small.test_client().post("/v1/analyze", data={"image": _file(photos.encode(photos.astronaut()))})
+    _assert_error(resp, 413, "image_too_large")

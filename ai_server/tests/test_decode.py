@@ -163,3 +163,35 @@ def test_jpeg_is_re_encoded_with_its_own_tables_so_untouched_pixels_barely_move(
 
 def test_an_exif_rotated_jpeg_falls_back_to_the_quality_setting():
     assert decode_image(photos.exif_rotated_jpeg(), max_pixels=BIG).jpeg_options == {}
+
+
+def _gif(frames: int) -> bytes:
+    images = [Image.new("RGB", (8, 8), (i % 2 * 255, i % 256, 0)) for i in range(frames)]
+    buf = io.BytesIO()
+    images[0].save(buf, format="GIF", save_all=True, append_images=images[1:], duration=10)
+    return buf.getvalue()
+
+
+def test_more_frames_than_the_limit_is_picture_too_large():
+    from ai_server.pipeline.decode import PictureTooLarge
+
+    assert decode_image(_gif(5), max_pixels=BIG, max_frames=5).width == 8
+    with pytest.raises(PictureTooLarge) as err:
+        decode_image(_gif(6), max_pixels=BIG, max_frames=5)
+    assert err.value.code == "image_too_large" and "6 frames" in err.value.message
+
+
+def test_more_bytes_than_the_limit_is_picture_too_large():
+    from ai_server.pipeline.decode import PictureTooLarge
+
+    data = photos.encode(np.zeros((32, 32, 3), dtype=np.uint8))
+    assert decode_image(data, max_pixels=BIG, max_bytes=len(data)).width == 32
+    with pytest.raises(PictureTooLarge):
+        decode_image(data, max_pixels=BIG, max_bytes=len(data) - 1)
+
+
+@pytest.mark.parametrize("side", [9_000, 20_000, 65_000])
+def test_bombs_of_any_size_are_413(side):
+    with pytest.raises(ApiError) as err:
+        decode_image(_png_header_claiming(side, side), max_pixels=BIG)
+    assert (err.value.status, err.value.code) == (413, "image_too_large")

@@ -12,6 +12,7 @@ from accounts.models import alias_validator
 from accounts.selectors import user_alias_available, user_email_available
 from accounts.services import token_logout, token_refresh, user_create, user_delete, user_login
 from accounts.throttling import (
+    AvailabilityThrottle,
     LoginEmailThrottle,
     LoginIpThrottle,
     PasswordConfirmThrottle,
@@ -58,7 +59,7 @@ class UserAvailabilityApi(APIView):
         alias = serializers.CharField()
 
     def get_throttles(self):
-        return [SignupThrottle()] if self.request.method == "POST" else []
+        return [SignupThrottle()] if self.request.method == "POST" else [AvailabilityThrottle()]
 
     @extend_schema(request=CreateInputSerializer, responses={201: CreateOutputSerializer})
     def post(self, request):

@@ -52,3 +52,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.alias
+
+
+class RotatedRefreshToken(models.Model):
+    """A refresh token that was exchanged for a new one. Presenting it again
+    means two parties hold the chain (one of them stole it): every refresh token
+    of the user is revoked. A token that was only logged out is not listed here,
+    so a stale tab holding it gets a plain 401 and other devices stay signed in.
+    Rows go with their OutstandingToken when flushexpiredtokens removes it."""
+
+    token = models.OneToOneField(
+        "token_blacklist.OutstandingToken", on_delete=models.CASCADE, related_name="rotation"
+    )
+    rotated_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"rotated {self.token_id}"

@@ -7,12 +7,14 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+from django.utils import timezone
+from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.models import User
+from accounts.models import RotatedRefreshToken, User
 from accounts.selectors import user_alias_available, user_email_available, user_get_by_email
 from common.errors import ApplicationError, WrongPasswordError
 from emojis.services import templates_deactivate_for_owner
@@ -86,31 +88,78 @@ def user_login(*, email: str, password: str) -> dict[str, Any]:
     }
 
 
-def token_refresh(*, refresh_token: str) -> dict[str, str]:
-    serializer = TokenRefreshSerializer(data={"refresh": refresh_token})
+def _token_invalid() -> ApplicationError:
+    return ApplicationError(
+        "The refresh token is invalid, expired or already used.",
+        code="token_not_valid",
+        status_code=401,
+    )
+
+
+def _refresh_payload(raw: str) -> dict[str, Any]:
+    """Signature, expiry and type checked; the blacklist is checked by the caller."""
     try:
-        serializer.is_valid(raise_exception=True)
-    except TokenError as exc:
-        raise ApplicationError(str(exc), code="token_not_valid", status_code=401) from None
-    except Exception as exc:  # InvalidToken / AuthenticationFailed from simplejwt
+        payload = token_backend.decode(raw, verify=True)
+    except TokenBackendError:
+        raise _token_invalid() from None
+    if payload.get(jwt_settings.TOKEN_TYPE_CLAIM) != "refresh" or not payload.get(jwt_settings.JTI_CLAIM):
+        raise _token_invalid()
+    return payload
+
+
+def token_refresh(*, refresh_token: str) -> dict[str, str]:
+    """Rotate a refresh token. Presenting one that was already rotated is reuse:
+    someone else holds the chain, so every refresh token of the user is revoked
+    (OWASP's advice for rotation) and the caller gets refresh_token_reused.
+    The row lock makes two concurrent uses of one token count as reuse too."""
+    payload = _refresh_payload(refresh_token)
+    with transaction.atomic():
+        outstanding = (
+            OutstandingToken.objects.select_for_update().filter(jti=payload[jwt_settings.JTI_CLAIM]).first()
+        )
+        if outstanding is None:
+            raise _token_invalid()
+        reused = RotatedRefreshToken.objects.filter(token=outstanding).exists()
+        if reused:
+            revoked = refresh_tokens_revoke_all(user_id=outstanding.user_id)
+        elif BlacklistedToken.objects.filter(token=outstanding).exists():
+            raise _token_invalid()  # logged out: nothing more to do
+        else:
+            user = User.objects.filter(pk=outstanding.user_id, is_active=True, is_system=False).first()
+            if user is None:
+                raise _token_invalid()
+            BlacklistedToken.objects.create(token=outstanding)
+            RotatedRefreshToken.objects.create(token=outstanding)
+            new = RefreshToken.for_user(user)
+            answer = {"access_token": str(new.access_token), "refresh_token": str(new)}
+    if reused:
+        # Raised outside the transaction: the revocation is committed.
+        logger.warning("refresh_token_reused user_id=%s revoked=%s", outstanding.user_id, revoked)
         raise ApplicationError(
-            "The refresh token is invalid, expired or already used.",
-            code="token_not_valid",
+            "This refresh token was already used. Every session of this account has been "
+            "signed out; log in again.",
+            code="refresh_token_reused",
             status_code=401,
-        ) from exc
-    data = serializer.validated_data
-    return {"access_token": data["access"], "refresh_token": data.get("refresh", refresh_token)}
+        )
+    return answer
+
+
+def refresh_tokens_revoke_all(*, user_id: int | None) -> int:
+    """Blacklist every outstanding, unexpired refresh token of the user."""
+    if user_id is None:
+        return 0
+    live = OutstandingToken.objects.filter(
+        user_id=user_id, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
+    )
+    revoked = BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in live])
+    return len(revoked)
 
 
 def token_logout(*, refresh_token: str) -> None:
     try:
         RefreshToken(refresh_token).blacklist()
     except TokenError:
-        raise ApplicationError(
-            "The refresh token is invalid, expired or already used.",
-            code="token_not_valid",
-            status_code=401,
-        ) from None
+        raise _token_invalid() from None
 
 
 def user_delete(*, user: User, password: str) -> None:
@@ -125,9 +174,6 @@ def user_delete(*, user: User, password: str) -> None:
     with transaction.atomic():
         jobs = jobs_delete_for_owner(owner=user)
         templates = templates_deactivate_for_owner(owner=user)
-        outstanding = OutstandingToken.objects.filter(user=user)
-        BlacklistedToken.objects.bulk_create(
-            [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
-        )
+        refresh_tokens_revoke_all(user_id=user_id)
         user.delete()
     logger.info("user_deleted user_id=%s jobs=%s templates=%s", user_id, jobs, templates)

@@ -1,7 +1,9 @@
-"""Login throttles. Counts live in the default cache (Redis in deployment, the
-database cache under `make run`), so every gunicorn worker sees the same
-numbers; each window expires by itself. The email throttle is keyed by the
-email tried, so hammering one account never locks out another."""
+"""Throttles and the login lock-out. Counts live in the default cache (Redis in
+deployment, a database table that never drops live entries under `make run`), so
+every gunicorn worker sees the same numbers; each window expires by itself. The
+client address comes from common.client_ip: X-Forwarded-For only counts when a
+trusted proxy sent it. The email throttle is keyed by the email tried, so
+hammering one account never locks out another."""
 
 from __future__ import annotations
 
@@ -9,12 +11,23 @@ import hashlib
 
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 
+from common.client_ip import client_ip
 
-class LoginIpThrottle(SimpleRateThrottle):
-    scope = "login_ip"
+
+class _ClientIpMixin:
+    def get_ident(self, request) -> str:
+        return client_ip(request)
+
+
+class IpThrottle(_ClientIpMixin, SimpleRateThrottle):
+    """Counts requests per client address; `scope` names the rate setting."""
 
     def get_cache_key(self, request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class LoginIpThrottle(IpThrottle):
+    scope = "login_ip"
 
 
 class LoginEmailThrottle(SimpleRateThrottle):
@@ -31,11 +44,18 @@ class LoginEmailThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": digest}
 
 
-class SignupThrottle(LoginIpThrottle):
+class SignupThrottle(IpThrottle):
     scope = "signup"
 
 
-class UploadThrottle(UserRateThrottle):
+class AvailabilityThrottle(IpThrottle):
+    """The email/alias availability check: answers are cheap, but unthrottled
+    they let anyone list which emails have an account."""
+
+    scope = "availability"
+
+
+class UploadThrottle(_ClientIpMixin, UserRateThrottle):
     """Uploads (templates and jobs) per user."""
 
     scope = "uploads"

@@ -12,6 +12,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from common.error_codes import code_for_status
+
 logger = logging.getLogger(__name__)
 
 
@@ -56,6 +58,7 @@ def _flatten(detail: Any) -> dict[str, list[str]]:
     return {"non_field_errors": [str(detail)]}
 
 
+# Most specific first: simplejwt's exceptions subclass DRF's.
 _CODES = {
     exceptions.NotAuthenticated: "not_authenticated",
     exceptions.AuthenticationFailed: "authentication_failed",
@@ -66,6 +69,16 @@ _CODES = {
     exceptions.UnsupportedMediaType: "unsupported_media_type",
     exceptions.Throttled: "throttled",
     exceptions.ParseError: "parse_error",
+}
+
+
+# simplejwt's reasons → our stable codes (common/error_codes.py).
+_JWT_CODES = {
+    "bad_authorization_header": "bad_authorization_header",
+    "token_not_valid": "token_not_valid",
+    "user_not_found": "token_not_valid",
+    "user_inactive": "token_not_valid",
+    "password_changed": "token_not_valid",
 }
 
 
@@ -98,13 +111,13 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         return response
 
     detail = getattr(exc, "detail", "")
-    code = _CODES.get(type(exc))
+    code = next((c for cls, c in _CODES.items() if isinstance(exc, cls)), None)
     if code is None:
-        code = getattr(detail, "code", None) or "error"
+        code = code_for_status(response.status_code)
     if isinstance(exc, exceptions.AuthenticationFailed) and isinstance(detail, dict):
         # simplejwt puts {"detail", "code", "messages"} here.
         message = str(detail.get("detail", "Authentication failed."))
-        code = "token_not_valid" if detail.get("code") == "token_not_valid" else code
+        code = _JWT_CODES.get(str(detail.get("code")), code)
     else:
         message = str(detail) if not isinstance(detail, (dict, list)) else "Request failed."
     response.data = error_body(code, message)
@@ -115,8 +128,12 @@ def _json_error(request: HttpRequest, status_code: int, code: str, message: str)
     return JsonResponse(error_body(code, message), status=status_code)
 
 
+def is_api_path(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")
+
+
 def json_404(request: HttpRequest, exception: Exception | None = None):
-    if request.path.startswith("/api/"):
+    if is_api_path(request.path):
         return _json_error(request, 404, "not_found", "Not found.")
     from django.views.defaults import page_not_found
 
@@ -124,7 +141,7 @@ def json_404(request: HttpRequest, exception: Exception | None = None):
 
 
 def json_500(request: HttpRequest):
-    if request.path.startswith("/api/"):
+    if is_api_path(request.path):
         return _json_error(request, 500, "server_error", "Internal server error.")
     from django.views.defaults import server_error
 
@@ -137,6 +154,12 @@ def json_400(request: HttpRequest, exception: Exception | None = None):
 
 def json_403(request: HttpRequest, exception: Exception | None = None):
     return _json_error(request, 403, "forbidden", "Forbidden.")
+
+
+def csrf_failure(request: HttpRequest, reason: str = ""):
+    """CSRF_FAILURE_VIEW: the API uses tokens, not cookies, so only a cookie-
+    authenticated form post can get here; it gets the same JSON shape."""
+    return _json_error(request, 403, "csrf_failed", "CSRF verification failed.")
 
 
 # ---------------------------------------------------------------- typed errors

@@ -20,7 +20,8 @@ logger = logging.getLogger(__name__)
 def template_create(*, owner, name: str, files: dict[str, UploadedFile | None]) -> EmojiTemplate:
     # Every picture is checked before anything is written: one bad file → 400
     # naming it, and nothing stored.
-    cleaned = {emotion: clean_upload(files.get(emotion), field=emotion) for emotion in EMOTIONS}
+    side = settings.TEMPLATE_PICTURE_MAX_SIDE
+    cleaned = {emotion: clean_upload(files.get(emotion), field=emotion, max_side=side) for emotion in EMOTIONS}
     with transaction.atomic():
         template = EmojiTemplate.objects.create(owner=owner, name=name.strip())
         for emotion, picture in cleaned.items():
@@ -86,9 +87,12 @@ def template_mark_failed(*, template_id: int, reason: str) -> EmojiTemplate | No
 @transaction.atomic
 def template_delete(*, template_id: int, user) -> None:
     template = EmojiTemplate.objects.select_for_update().filter(pk=template_id, is_active=True).first()
-    if template is None:
+    is_owner = template is not None and template.owner_id == user.id
+    if template is None or (not is_owner and template.status != TemplateStatus.READY):
+        # Another user's processing or failed template is not public: answering
+        # 403 would confirm it exists.
         raise ApplicationError("Template not found.", code="template_not_found", status_code=404)
-    if template.owner_id != user.id:
+    if not is_owner:
         raise ApplicationError(
             "Only the owner can delete this template.", code="forbidden", status_code=403
         )

@@ -29,6 +29,7 @@ class StackConfig:
     main_threads: int
     pg_admin_url: str
     broker_url: str
+    redis_url: str
     models_dir: Path
     scrape_interval: str
     alert_for: str
@@ -48,6 +49,7 @@ class StackConfig:
                 "STACK_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
             ),
             broker_url=os.environ.get("STACK_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//"),
+            redis_url=os.environ.get("STACK_REDIS_URL", "redis://127.0.0.1:6379/0"),
             models_dir=Path(os.environ.get("MODELS_DIR") or repo / "models").resolve(),
             scrape_interval=os.environ.get("STACK_SCRAPE_INTERVAL", "5s"),
             # Every rule's `for:` is at most this in the rehearsal ("" keeps alerts.yml's).

@@ -37,6 +37,10 @@ def main_env(
         MEDIA_ROOT=str(cfg.media_root),
         AI_SERVER_URL=f"http://127.0.0.1:{cfg.ai_lb_port}",
         FRONTEND_DIST=str(cfg.spa_dir),
+        # This machine's Redis, keys apart from any other stack; nginx is on 127.0.0.1.
+        CACHE_URL=cfg.redis_url,
+        CACHE_KEY_PREFIX=f"igemoji-stack-{cfg.port_base}",
+        TRUSTED_PROXIES="127.0.0.1",
     )
 
 

@@ -263,3 +263,17 @@ def test_interpolation_follows_compose_rules():
     assert interpolate("${SET}-${UNSET:-d}-${EMPTY:-e}", env) == "x-d-e"
     with pytest.raises(KeyError):
         interpolate("${UNSET:?set it}", env)
+
+
+def test_main_and_ai_get_their_picture_limits_from_the_same_variables(compose):
+    main = compose["services"]["main"]["environment"]
+    ai = compose["services"]["ai"]["environment"]
+    assert ai["AI_MAX_PIXELS"] == main["UPLOAD_MAX_PIXELS"]
+    assert ai["AI_MAX_IMAGE_BYTES"] == main["UPLOAD_MAX_BYTES"]
+
+
+def test_the_client_address_is_trusted_from_nginx_only(compose):
+    main = compose["services"]["main"]["environment"]
+    assert main["TRUSTED_PROXIES"] == "nginx"
+    assert main["CACHE_URL"].startswith("${CACHE_URL:-redis://")
+    assert "BEHIND_PROXY" not in main

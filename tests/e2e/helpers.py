@@ -98,3 +98,18 @@ def group_jpeg(faces: int = 7) -> bytes:
     out = io.BytesIO()
     canvas.save(out, format="JPEG", quality=92)
     return out.getvalue()
+
+
+def picture_fixtures():
+    """main_server's picture fixtures (common/testing_pictures.py: Pillow only,
+    no Django), loaded by path since main_server is not a package of this repo."""
+    import importlib.util
+    import sys
+
+    name = "igemoji_testing_pictures"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, REPO / "main_server" / "common" / "testing_pictures.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules[name] = module
+    return sys.modules[name]

@@ -9,7 +9,7 @@ import {
 import { env } from '@/config/env';
 import { toApiError } from '@/lib/api-error';
 import { notify } from '@/lib/notifications';
-import { sessionExpired, tokensRefreshed, type SessionState } from '@/lib/session';
+import { loadSession, sessionExpired, tokensRefreshed, type SessionState } from '@/lib/session';
 
 /** Per-endpoint options: `inlineErrors` means the component shows the error itself. */
 export type ApiExtraOptions = { inlineErrors?: boolean };
@@ -34,7 +34,11 @@ async function refreshTokens(
   api: Parameters<BaseQueryFn>[1],
   extraOptions: object,
 ): Promise<boolean> {
-  const refreshToken = (api.getState() as State).session.refreshToken;
+  // Tabs share the session through localStorage. If another tab has rotated
+  // the refresh token already, ours is spent: presenting it again counts as
+  // token theft on the server and signs out every session. Use the newest one.
+  const stored = loadSession().refreshToken;
+  const refreshToken = stored ?? (api.getState() as State).session.refreshToken;
   if (!refreshToken) return false;
   const result = await rawBaseQuery(
     { url: '/users/auth/refresh', method: 'POST', body: { refresh_token: refreshToken } },

@@ -6,13 +6,16 @@ from __future__ import annotations
 import dj_database_url
 
 from config.env import REPO_DIR, data_dir, env_bool, env_int, env_list, env_str
+from config.secret_key import local_secret_key
 
 DATA_DIR = data_dir()
 
-# A development key only: production.py refuses to start without SECRET_KEY.
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me-3b9f1c0e5d7a")
+# From the environment, or (make run) generated once into $DATA_DIR/secret_key.
+# production.py refuses a missing or weak key before this line runs.
+SECRET_KEY = env_str("SECRET_KEY", "") or local_secret_key(DATA_DIR)
 DEBUG = env_bool("DEBUG", False)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*")
+# make run answers on this machine only; a deployment names its hosts.
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
@@ -25,6 +28,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "common.apps.CommonConfig",
     "accounts.apps.AccountsConfig",
     "emojis.apps.EmojisConfig",
@@ -35,6 +39,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "common.middleware.ApiJsonErrorMiddleware",
     "common.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -45,6 +51,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+CSRF_FAILURE_VIEW = "common.errors.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -57,6 +64,32 @@ TEMPLATES = [
         "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
     }
 ]
+
+# ---------------------------------------------------------------- headers
+# Sent by the app itself on every answer (the SPA under make run, the API, the
+# Swagger UI), the same policy nginx sends for the files it serves.
+from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        # MUI (emotion) injects <style> tags.
+        "style-src": [SELF, UNSAFE_INLINE],
+        # Signed media URLs (same origin, or the S3 host over https), blob: previews.
+        "img-src": [SELF, "data:", "blob:", "https:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 # ---------------------------------------------------------------- database
 DATABASES = {
@@ -100,9 +133,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 
 # ---------------------------------------------------------------- uploads
-# Caps checked on every uploaded picture (common/images.py).
+# One set of picture limits (common/images.py), the same ai_server enforces
+# (its /healthz reports them; an integration test checks they agree).
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 15 * 1024 * 1024)
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
+UPLOAD_MAX_FRAMES = env_int("UPLOAD_MAX_FRAMES", 1000)
+# Template pictures are downscaled to this long side at upload: an emoji never
+# needs more, and ai_server accepts emoji pictures up to 16 MP only.
+TEMPLATE_PICTURE_MAX_SIDE = env_int("TEMPLATE_PICTURE_MAX_SIDE", 1024)
 # Whole-request cap (a template is seven pictures); bigger → 413 before parsing.
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 8 * UPLOAD_MAX_BYTES)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -1,10 +1,18 @@
 """Production: secrets from the environment, HTTPS behind nginx, DEBUG off.
 `manage.py check --deploy` passes with no warnings."""
 
-from config.django.base import *  # noqa: F403
-from config.env import env_bool, env_int, env_list, env_str
+import os
 
-SECRET_KEY = env_str("SECRET_KEY")  # required: no default in production
+from config.secret_key import production_secret_key
+
+# Checked before base.py reads it: a missing, placeholder or short key stops
+# the process here, and base.py never generates a local one in production.
+_SECRET_KEY = production_secret_key(os.environ.get("SECRET_KEY"))
+
+from config.django.base import *  # noqa: E402, F403
+from config.env import env_bool, env_int, env_list  # noqa: E402
+
+SECRET_KEY = _SECRET_KEY
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:

@@ -1,9 +1,15 @@
 """Unit tests: SQLite in memory, locmem cache, fake AI client, media in a temp dir."""
 
+import os
+import secrets
 import tempfile
 
-from config.django.base import *  # noqa: F403
+# A fresh key per run: base.py then leaves $DATA_DIR alone.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 
+from config.django.base import *  # noqa: E402, F403
+
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests

@@ -1,10 +1,10 @@
 """Django REST framework and drf-spectacular."""
 
-from config.env import env_str
+from config.env import env_list, env_str
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "accounts.authentication.JwtAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -21,8 +21,12 @@ REST_FRAMEWORK = {
         "login_email": env_str("THROTTLE_LOGIN_EMAIL", "10/min"),
         "uploads": env_str("THROTTLE_UPLOADS", "60/min"),
         "signup": env_str("THROTTLE_SIGNUP", "200/hour"),
+        "availability": env_str("THROTTLE_AVAILABILITY", "60/min"),
     },
-    "NUM_PROXIES": 1 if env_str("BEHIND_PROXY", "0") == "1" else None,
+    # DRF's own reading of X-Forwarded-For trusts whatever the client sends when
+    # NUM_PROXIES is None; our throttles use common.client_ip (TRUSTED_PROXIES)
+    # and 0 makes any other DRF throttle use the socket address.
+    "NUM_PROXIES": 0,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -36,3 +40,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Proxies whose X-Forwarded-For is believed (addresses, networks or host names):
+# nginx in compose and `make stack`; empty under `make run` (no proxy).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")

@@ -111,6 +111,17 @@ def test_owner_soft_deletes_template(auth_api, user, api):
     assert auth_api.delete(f"/api/v1/emojis/{template.id}").status_code == 404
 
 
+@pytest.mark.parametrize("status", [TemplateStatus.PROCESSING, TemplateStatus.FAILED])
+def test_other_users_hidden_template_is_404_for_every_method(other_api, status):
+    template = TemplateFactory(status=status)
+    for response in (other_api.get(f"/api/v1/emojis/{template.id}"),
+                     other_api.delete(f"/api/v1/emojis/{template.id}")):
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "template_not_found"
+    template.refresh_from_db()
+    assert template.is_active is True
+
+
 def test_other_user_cannot_delete_template(other_api, template):
     response = other_api.delete(f"/api/v1/emojis/{template.id}")
     assert response.status_code == 403

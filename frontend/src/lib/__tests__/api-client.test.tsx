@@ -1,6 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 
+import { db } from '@/testing/mocks/db';
 import { server } from '@/testing/mocks/server';
 import { renderApp } from '@/testing/test-utils';
 
@@ -20,6 +21,34 @@ describe('API client', () => {
     expect(refreshes).toHaveLength(1);
     expect(store.getState().session.accessToken).not.toBe(user!.access);
     expect(store.getState().session.refreshToken).not.toBe(user!.refresh);
+    server.events.removeAllListeners();
+  });
+
+  it('uses the refresh token another tab rotated instead of replaying a spent one', async () => {
+    const { store, user, router } = await renderApp('/gallery', { loggedInAs: 'mina' });
+    expect(await screen.findByRole('button', { name: 'Use Noto' })).toBeInTheDocument();
+    // Another tab refreshes first: the server rotates the token, storage gets the new pair.
+    const other = (await fetch(`${API}/users/auth/refresh`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ refresh_token: user!.refresh }),
+    }).then((r) => r.json())) as { access_token: string; refresh_token: string };
+    window.localStorage.setItem(
+      'igemoji.session',
+      JSON.stringify({ accessToken: other.access_token, refreshToken: other.refresh_token, user: { id: user!.user.id, alias: 'mina' } }),
+    );
+    // This tab's access token now expires, and it still holds the spent refresh token.
+    db.accessTokens.delete(user!.access);
+    const sent: string[] = [];
+    server.events.on('request:start', async ({ request }) => {
+      if (request.url.endsWith('/users/auth/refresh')) {
+        sent.push(((await request.clone().json()) as { refresh_token: string }).refresh_token);
+      }
+    });
+    await router.navigate('/me');
+    expect(await screen.findByText('You have not made any photos yet.')).toBeInTheDocument();
+    expect(sent).toEqual([other.refresh_token]);
+    expect(store.getState().session.accessToken).not.toBe(user!.access);
     server.events.removeAllListeners();
   });
 
