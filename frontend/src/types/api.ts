@@ -52,12 +52,20 @@ export type RankingEntry = {
   count: number;
 };
 
-export type JobStatus = 'pending' | 'running' | 'done' | 'failed';
+export type JobStatus = 'pending' | 'running' | 'done' | 'failed' | 'expired';
 
 export type Face = {
   box: [number, number, number, number];
   emotion: Emotion;
   scores: EmotionScores;
+  /** the user chose this emotion (a re-render), it was not read from the face */
+  overridden: boolean;
+};
+
+export type FacesSummary = {
+  faces: number;
+  /** only emotions some face has, most first */
+  by_emotion: Partial<Record<Emotion, number>>;
 };
 
 export type JobResult = {
@@ -65,6 +73,7 @@ export type JobResult = {
   width: number;
   height: number;
   faces: Face[];
+  summary: FacesSummary;
 };
 
 export type Job = {
@@ -75,8 +84,16 @@ export type Job = {
   template?: { id: number; name: string };
   created_at?: string;
   finished_at?: string | null;
-  input_url?: string;
+  input_url?: string | null;
   result: JobResult | null;
+  /** the job this one re-rendered */
+  rerender_of?: string | null;
+  /** the public link while the result is shared */
+  share_url?: string | null;
+  expired_at?: string | null;
 };
+
+export type RerenderInput = { taskId: string; overrides: Record<string, Emotion> };
+export type ShareCreated = { share_url: string };
 
 export type JobCreated = { task_id: string; status: JobStatus };

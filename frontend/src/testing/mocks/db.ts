@@ -1,6 +1,6 @@
 // An in-memory stand-in for main_server, holding just what the SPA sees.
 // Shapes follow docs/api.md exactly.
-import { EMOTIONS, type EmojiTemplate, type Job, type EmotionScores } from '@/types/api';
+import { EMOTIONS, type EmojiTemplate, type Face, type FacesSummary, type Job, type EmotionScores } from '@/types/api';
 
 export type DbUser = { id: number; email: string; alias: string; password: string };
 
@@ -31,10 +31,23 @@ export function scores(dominant: keyof EmotionScores): EmotionScores {
   return base;
 }
 
+/** A job as the fake server holds it; `plannedFaces` are a re-render's faces, given at creation. */
+export type DbJob = Job & { ownerId: number; polls: number; plannedFaces?: Face[] };
+
+export const publicJob = ({ ownerId: _o, polls: _p, plannedFaces: _f, ...job }: DbJob): Job => job;
+
+/** Like main_server's result.summary: emotions some face has, most first. */
+export function summarize(faces: Face[]): FacesSummary {
+  const counts = new Map<Face['emotion'], number>();
+  for (const face of faces) counts.set(face.emotion, (counts.get(face.emotion) ?? 0) + 1);
+  const order = [...counts].sort((a, b) => b[1] - a[1] || EMOTIONS.indexOf(a[0]) - EMOTIONS.indexOf(b[0]));
+  return { faces: faces.length, by_emotion: Object.fromEntries(order) };
+}
+
 export const db = {
   users: [] as DbUser[],
   templates: [] as (EmojiTemplate & { ownerId: number; active: boolean })[],
-  jobs: [] as (Job & { ownerId: number; polls: number })[],
+  jobs: [] as DbJob[],
   ranking: [] as { id: number; name: string; owner_alias: string; preview_url: string | null; count: number }[],
   /** access token -> user id; tokens are opaque strings here */
   accessTokens: new Map<string, number>(),

@@ -1,8 +1,8 @@
 import { http, HttpResponse, type PathParams } from 'msw';
 
-import { EMOTIONS, type EmojiTemplate } from '@/types/api';
+import { EMOTIONS, type EmojiTemplate, type Emotion } from '@/types/api';
 
-import { db, makeTemplate, MEDIA, scores } from './db';
+import { db, makeTemplate, MEDIA, publicJob, scores, summarize } from './db';
 
 const API = 'http://localhost:3000/api/v1';
 const PAGE_SIZE = 8;
@@ -90,7 +90,7 @@ export const handlers = [
     const page = Number(new URL(request.url).searchParams.get('page') ?? '1');
     const items: unknown[] =
       params.case === 'result'
-        ? db.jobs.filter((j) => j.ownerId === userId).map(({ ownerId: _o, polls: _p, ...j }) => j).reverse()
+        ? db.jobs.filter((j) => j.ownerId === userId).map(publicJob).reverse()
         : db.templates.filter((t) => t.ownerId === userId && t.active).map(publicTemplate).reverse();
     const body = paginate(items, page);
     return body ? HttpResponse.json(body) : apiError(404, 'page_not_found', 'There is no such page.');
@@ -159,13 +159,74 @@ export const handlers = [
     else if (job.status === 'running' && job.polls >= 2) {
       job.status = 'done';
       job.finished_at = new Date().toISOString();
-      job.result = {
-        image_url: `${MEDIA}/out-${job.task_id}.jpg`, width: 640, height: 480,
-        faces: [{ box: [100, 80, 120, 120], emotion: 'happy', scores: scores('happy') }],
-      };
+      const faces = job.plannedFaces ?? [{ box: [100, 80, 120, 120], emotion: 'happy', scores: scores('happy'), overridden: false }];
+      job.result = { image_url: `${MEDIA}/out-${job.task_id}.jpg`, width: 640, height: 480, faces, summary: summarize(faces) };
     }
-    const { ownerId: _o, polls: _p, ...body } = job;
-    return HttpResponse.json(body);
+    return HttpResponse.json(publicJob(job));
+  }),
+
+  // Like main_server: a new job on the same faces, the named ones changed and marked.
+  http.post(`${API}/faces/tasks/:taskId/rerender`, async ({ request, params }) => {
+    const userId = caller(request);
+    if (!userId) return notAuthenticated();
+    const source = db.jobs.find((j) => j.task_id === params.taskId && j.ownerId === userId);
+    if (!source) return apiError(404, 'task_not_found', 'Task not found.');
+    if (source.status !== 'done' || !source.result) return apiError(409, 'task_not_done', 'Only a finished result can be re-rendered.');
+    const { overrides } = (await request.json()) as { overrides: Record<string, Emotion> };
+    const faces = source.result.faces;
+    const bad = Object.keys(overrides).find((i) => Number(i) >= faces.length);
+    if (bad !== undefined) {
+      return apiError(400, 'invalid_overrides', `There is no face ${bad}.`, { overrides: [`There is no face ${bad}.`] });
+    }
+    const taskId = `00000000-0000-4000-8000-${String(db.nextId++).padStart(12, '0')}`;
+    db.jobs.push({
+      task_id: taskId, status: 'pending', error: '', ownerId: userId, polls: 0,
+      template: source.template, created_at: new Date().toISOString(), finished_at: null,
+      input_url: `${MEDIA}/in-${taskId}`, result: null, rerender_of: source.task_id, share_url: null,
+      plannedFaces: faces.map((f, i) => {
+        const chosen = overrides[String(i)];
+        return chosen ? { ...f, emotion: chosen, overridden: true } : f;
+      }),
+    });
+    return HttpResponse.json({ task_id: taskId, status: 'pending' }, { status: 202 });
+  }),
+
+  http.post(`${API}/faces/tasks/:taskId/share`, ({ request, params }) => {
+    const userId = caller(request);
+    if (!userId) return notAuthenticated();
+    const job = db.jobs.find((j) => j.task_id === params.taskId && j.ownerId === userId);
+    if (!job) return apiError(404, 'task_not_found', 'Task not found.');
+    if (job.status !== 'done') return apiError(409, 'task_not_done', 'Only a finished result can be shared.');
+    const created = !job.share_url;
+    job.share_url ??= `http://localhost:3000/s/share-${db.nextId++}`;
+    return HttpResponse.json({ share_url: job.share_url }, { status: created ? 201 : 200 });
+  }),
+
+  http.delete(`${API}/faces/tasks/:taskId/share`, ({ request, params }) => {
+    const userId = caller(request);
+    if (!userId) return notAuthenticated();
+    const job = db.jobs.find((j) => j.task_id === params.taskId && j.ownerId === userId);
+    if (!job) return apiError(404, 'task_not_found', 'Task not found.');
+    job.share_url = null;
+    return new HttpResponse(null, { status: 204 });
+  }),
+
+  http.delete(`${API}/users/me`, async ({ request }) => {
+    const userId = caller(request);
+    if (!userId) return notAuthenticated();
+    const { password } = (await request.json()) as { password?: string };
+    const user = db.users.find((u) => u.id === userId);
+    if (!password) return apiError(400, 'validation_error', 'password: This field is required.', { password: ['This field is required.'] });
+    if (!user || user.password !== password) {
+      return apiError(400, 'wrong_password', 'The password is wrong; nothing was deleted.', { password: ['The password is wrong.'] });
+    }
+    db.users = db.users.filter((u) => u.id !== userId);
+    db.jobs = db.jobs.filter((j) => j.ownerId !== userId);
+    for (const template of db.templates) if (template.ownerId === userId) template.active = false;
+    for (const tokens of [db.accessTokens, db.refreshTokens]) {
+      for (const [token, id] of tokens) if (id === userId) tokens.delete(token);
+    }
+    return new HttpResponse(null, { status: 204 });
   }),
 
   http.get(`${API}/faces/ranking`, () => HttpResponse.json(db.ranking)),

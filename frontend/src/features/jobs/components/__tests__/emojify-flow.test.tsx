@@ -55,7 +55,7 @@ describe('use a template', () => {
         HttpResponse.json({
           task_id: 'job-1', status: 'done', error: '', message: 'No face found in this photo.',
           template: { id: 1, name: 'Noto' }, created_at: '2026-11-25T09:00:00Z', finished_at: '2026-11-25T09:00:03Z',
-          input_url: 'http://localhost:3000/m/in', result: { image_url: 'http://localhost:3000/m/out.png', width: 10, height: 10, faces: [] },
+          input_url: 'http://localhost:3000/m/in', result: { image_url: 'http://localhost:3000/m/out.png', width: 10, height: 10, faces: [], summary: { faces: 0, by_emotion: {} } },
         }),
       ),
     );
@@ -93,9 +93,10 @@ describe('use a template', () => {
           task_id: 'job-3', status: 'done', error: '', result: {
             image_url: 'http://localhost:3000/m/out.png', width: 10, height: 10,
             faces: [
-              { box: [0, 0, 5, 5], emotion: 'sad', scores: scores('sad') },
-              { box: [5, 5, 5, 5], emotion: 'surprise', scores: scores('surprise') },
+              { box: [0, 0, 5, 5], emotion: 'sad', scores: scores('sad'), overridden: false },
+              { box: [5, 5, 5, 5], emotion: 'surprise', scores: scores('surprise'), overridden: false },
             ],
+            summary: { faces: 2, by_emotion: { sad: 1, surprise: 1 } },
           },
         }),
       ),
@@ -111,7 +112,10 @@ describe('use a template', () => {
       http.get(`${API}/faces/tasks/:id`, () =>
         HttpResponse.json({
           task_id: 'abcdef12-job', status: 'done', error: '',
-          result: { image_url: 'http://localhost:3000/api/v1/media/signed-token', width: 10, height: 10, faces: [] },
+          result: {
+            image_url: 'http://localhost:3000/api/v1/media/signed-token', width: 10, height: 10, faces: [],
+            summary: { faces: 0, by_emotion: {} },
+          },
         }),
       ),
       http.get('http://localhost:3000/api/v1/media/signed-token', () =>
