@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.throttling import UploadThrottle
-from common.ai_client import EMOTIONS
+from common.emotions import EMOTIONS
 from common.pagination import paginate, parse_page
 from emojis.selectors import (
     template_gallery_queryset,

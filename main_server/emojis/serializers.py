@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from common.ai_client import EMOTIONS
+from common.emotions import EMOTIONS
 from emojis.models import EmojiTemplate
 from media.signing import media_url
 

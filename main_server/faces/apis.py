@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.throttling import UploadThrottle
-from common.ai_client import EMOTIONS
+from common.emotions import EMOTIONS
 from common.pagination import paginate, parse_page
 from emojis.serializers import template_preview_url
 from faces.selectors import job_get_for_owner, job_owned_queryset, ranking_top

@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class FacesConfig(AppConfig):
     name = "faces"
+
+    def ready(self) -> None:
+        from faces import metrics
+
+        metrics.register()

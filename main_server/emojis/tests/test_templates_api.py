@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from common.ai_client import EMOTIONS
+from common.emotions import EMOTIONS
 from common.tests.factories import TemplateFactory, picture_bytes, seven_uploads, upload
 from emojis.models import EmojiTemplate, TemplateImage, TemplateStatus
 
