@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
-from ai_server.errors import ApiError, bad_request
+from ai_server.pipeline.exceptions import ImageTooLarge, NotAnImage
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP")
 
@@ -68,14 +68,14 @@ def normalise_mode(img: Image.Image, keep_alpha: bool = True) -> np.ndarray:
 
 
 def decode_image(data: bytes, *, max_pixels: int, keep_alpha: bool = True) -> DecodedImage:
-    """bytes → DecodedImage, or an ApiError (400 not an image / corrupt, 413 too many pixels)."""
+    """bytes → DecodedImage; NotAnImage (empty, not a picture, corrupt) or ImageTooLarge."""
     if not data:
-        raise bad_request("empty_image", "The uploaded image is empty.")
+        raise NotAnImage("The uploaded image is empty.", code="empty_image")
     try:
         img = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
     except UnidentifiedImageError as exc:
-        raise bad_request(
-            "not_an_image", f"The upload is not an image in a supported format ({', '.join(ALLOWED_FORMATS)})."
+        raise NotAnImage(
+            f"The upload is not an image in a supported format ({', '.join(ALLOWED_FORMATS)})."
         ) from exc
     except Image.DecompressionBombError as exc:
         raise _too_many_pixels(max_pixels) from exc
@@ -84,7 +84,7 @@ def decode_image(data: bytes, *, max_pixels: int, keep_alpha: bool = True) -> De
     if width * height > max_pixels:
         raise _too_many_pixels(max_pixels, width, height)
     if width == 0 or height == 0:
-        raise bad_request("not_an_image", "The image has no pixels.")
+        raise NotAnImage("The image has no pixels.")
     fmt = img.format or "PNG"
     jpeg_options: dict[str, Any] = {}
     try:
@@ -98,13 +98,13 @@ def decode_image(data: bytes, *, max_pixels: int, keep_alpha: bool = True) -> De
     except Image.DecompressionBombError as exc:
         raise _too_many_pixels(max_pixels) from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise bad_request("corrupt_image", f"The image could not be decoded ({exc}).") from exc
+        raise NotAnImage(f"The image could not be decoded ({exc}).", code="corrupt_image") from exc
     return DecodedImage(pixels=pixels, format=fmt, jpeg_options=jpeg_options)
 
 
-def _too_many_pixels(max_pixels: int, width: int | None = None, height: int | None = None) -> ApiError:
+def _too_many_pixels(max_pixels: int, width: int | None = None, height: int | None = None) -> ImageTooLarge:
     size = f" ({width}×{height})" if width else ""
-    return ApiError(413, "image_too_large", f"The image has too many pixels{size}; the limit is {max_pixels}.")
+    return ImageTooLarge(f"The image has too many pixels{size}; the limit is {max_pixels}.")
 
 
 def encode_image(
