@@ -12,7 +12,7 @@ export PORT ?= 8000
 export AI_PORT ?= 8001
 export WORKER_METRICS_PORT ?= 8002
 
-.PHONY: install run test bench lint models frontend \
+.PHONY: install run test bench lint models frontend frontend-deps openapi \
         test-ai test-main test-frontend test-integration test-e2e test-browser test-deploy \
         stack stack-check stack-stop
 
@@ -35,6 +35,10 @@ models: $(VENV)/.stamp
 frontend:
 	@if [ -f frontend/package.json ]; then $(MAKE) --no-print-directory frontend/dist/.stamp; fi
 
+# The SPA's packages only (no build): for the lint checks and `make openapi`.
+frontend-deps:
+	@if [ -f frontend/package.json ]; then cd frontend && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; }; fi
+
 FRONTEND_SRC := $(shell find frontend -path frontend/node_modules -prune -o -path frontend/dist -prune -o -type f -print 2>/dev/null)
 frontend/dist/.stamp: $(FRONTEND_SRC)
 	cd frontend && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run build
@@ -48,8 +52,17 @@ run: install
 test: install
 	$(MAKE) --no-print-directory lint test-ai test-main test-frontend test-integration test-e2e test-browser
 
-lint: $(VENV)/.stamp
+# ruff; the committed contract matches the code:
+# docs/openapi.yaml the views, frontend/src/types/openapi.ts the schema (`make openapi` fixes both).
+lint: $(VENV)/.stamp frontend-deps
 	$(VENV)/bin/ruff check .
+	$(PY) -m scripts.openapi check
+	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent api:check; fi
+
+# After changing a view or serializer: regenerate docs/openapi.yaml, then the SPA's API types.
+openapi: $(VENV)/.stamp frontend-deps
+	$(PY) -m scripts.openapi write
+	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent api:types; fi
 
 test-ai: $(VENV)/.stamp
 	$(PY) -m pytest -q ai_server/tests

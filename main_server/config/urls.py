@@ -1,9 +1,8 @@
-from django.db import connection
-from django.http import JsonResponse
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts.apis import LoginApi, LogoutApi, TokenRefreshApi, UserAvailabilityApi
+from accounts.apis import LoginApi, LogoutApi, TokenRefreshApi, UsersApi
+from config.health import HealthApi
 from config.spa import spa_view, static_view
 from emojis.apis import MyUploadsApi, TemplateCreateApi, TemplateDetailApi, TemplatePageApi
 from faces.apis import JobCreateApi, JobDetailApi, MyResultsApi, RankingApi
@@ -16,14 +15,8 @@ def api(route: str, view, name: str):
     return re_path(rf"^api/v1/{route}/?$", view, name=name)
 
 
-def health(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
-
-
 urlpatterns = [
-    api("users", UserAvailabilityApi.as_view(), "users"),
+    api("users", UsersApi.as_view(), "users"),
     api("users/auth", LoginApi.as_view(), "auth-login"),
     api("users/auth/refresh", TokenRefreshApi.as_view(), "auth-refresh"),
     api("users/auth/logout", LogoutApi.as_view(), "auth-logout"),
@@ -40,7 +33,7 @@ urlpatterns = [
     ),
     api("faces/ranking", RankingApi.as_view(), "ranking"),
     api(r"media/(?P<token>[A-Za-z0-9_:.\-]+)", MediaServeApi.as_view(), "media-serve"),
-    path("api/v1/health", health, name="health"),
+    path("api/v1/health", HealthApi.as_view(), name="health"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("", include("django_prometheus.urls")),

@@ -79,3 +79,7 @@ class Face(models.Model):
 
     def __str__(self) -> str:
         return f"face {self.index} of {self.job_id}"
+
+    @property
+    def box(self) -> list[int]:
+        return [self.x, self.y, self.w, self.h]
