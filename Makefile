@@ -52,10 +52,11 @@ run: install
 test: install
 	$(MAKE) --no-print-directory lint test-ai test-main test-frontend test-integration test-e2e test-browser
 
-# ruff; the committed contract matches the code:
+# ruff; the walls between the parts (.importlinter); the committed contract matches the code:
 # docs/openapi.yaml the views, frontend/src/types/openapi.ts the schema (`make openapi` fixes both).
 lint: $(VENV)/.stamp frontend-deps
 	$(VENV)/bin/ruff check .
+	PYTHONPATH=main_server $(VENV)/bin/lint-imports --no-cache
 	$(PY) -m scripts.openapi check
 	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent api:check; fi
 
