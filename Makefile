@@ -13,7 +13,7 @@ export AI_PORT ?= 8001
 export WORKER_METRICS_PORT ?= 8002
 
 .PHONY: install run test bench lint models frontend frontend-deps openapi \
-        test-ai test-main test-frontend test-integration test-e2e test-browser test-deploy \
+        test-ai test-main test-frontend test-integration test-e2e test-browser test-deploy test-schema \
         stack stack-check stack-stop
 
 # ---------------------------------------------------------------- install
@@ -50,7 +50,7 @@ run: install
 
 # ---------------------------------------------------------------- test
 test: install
-	$(MAKE) --no-print-directory lint test-ai test-main test-frontend test-integration test-e2e test-browser
+	$(MAKE) --no-print-directory lint test-ai test-main test-frontend test-integration test-e2e test-browser test-schema
 
 # ruff; the walls between the parts (.importlinter); the committed contract matches the code:
 # docs/openapi.yaml the views, frontend/src/types/openapi.ts the schema (`make openapi` fixes both).
@@ -83,6 +83,11 @@ test-integration: $(VENV)/.stamp
 # Starts `python -m scripts.run_local` on free ports with a temporary DATA_DIR.
 test-e2e: $(VENV)/.stamp
 	@if [ -d tests/e2e ]; then $(PY) -m pytest -q -p no:cacheprovider tests/e2e; fi
+
+# Schemathesis with every check against `make run` (free ports, temporary DATA_DIR), and the
+# emotions agreeing across main_server, ai_server and the schema. About a minute of checks.
+test-schema: $(VENV)/.stamp
+	$(PY) -m pytest -q -p no:cacheprovider tests/schema
 
 # Debian's Chromium (playwright-core) against the real service on free ports; screenshots in artifacts/browser/
 test-browser: frontend
