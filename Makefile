@@ -93,7 +93,7 @@ test-schema: $(VENV)/.stamp
 test-browser: frontend
 	@if [ -f tests/browser/run.sh ]; then bash tests/browser/run.sh; fi
 
-# ---------------------------------------------------------------- deployment (issue 6)
+# ---------------------------------------------------------------- deployment
 # docker-compose.yml, nginx/, prometheus/, grafana/ checked without Docker
 # (promtool, nginx -t, a real nginx in front of stand-ins), then the rehearsal.
 test-deploy: $(VENV)/.stamp
