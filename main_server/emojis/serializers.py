@@ -26,7 +26,11 @@ def template_preview_url(template: EmojiTemplate, *, request) -> str | None:
 
 @extend_schema_serializer(component_name="TemplateImage")
 class TemplateImageSerializer(serializers.Serializer):
-    original_url = serializers.URLField(help_text="The picture as uploaded (metadata removed).")
+    original_url = serializers.URLField(
+        allow_null=True,
+        help_text="The picture as uploaded (metadata removed); null only if its row is missing, "
+        "which the API never makes (a page must not fail for one bad row).",
+    )
     cutout_url = serializers.URLField(allow_null=True, help_text="Its cut-out; null until it is made.")
     cutout_method = serializers.ChoiceField(
         choices=CUTOUT_METHODS, allow_null=True,
@@ -65,11 +69,11 @@ class TemplateSerializer(serializers.Serializer):
         by_emotion = {image.emotion: image for image in obj.images.all()}
         out: dict[str, Any] = {}
         for emotion in EMOTIONS:
-            image = by_emotion[emotion]
+            image = by_emotion.get(emotion)
             out[emotion] = {
-                "original_url": media_url(request=request, name=image.original.name),
-                "cutout_url": media_url(request=request, name=image.cutout.name) if image.cutout else None,
-                "cutout_method": image.cutout_method or None,
+                "original_url": media_url(request=request, name=image.original.name) if image else None,
+                "cutout_url": media_url(request=request, name=image.cutout.name) if image and image.cutout else None,
+                "cutout_method": (image.cutout_method or None) if image else None,
             }
         return out
 

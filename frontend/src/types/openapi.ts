@@ -472,9 +472,9 @@ export interface components {
         TemplateImage: {
             /**
              * Format: uri
-             * @description The picture as uploaded (metadata removed).
+             * @description The picture as uploaded (metadata removed); null only if its row is missing, which the API never makes (a page must not fail for one bad row).
              */
-            original_url: string;
+            original_url: string | null;
             /**
              * Format: uri
              * @description Its cut-out; null until it is made.
