@@ -10,12 +10,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from common import metrics
-from common.ai_client import EMOTIONS, AiInputError, get_ai_client
+from common.ai_client import AiInputError, get_ai_client
+from common.emotions import EMOTIONS
 from common.errors import ApplicationError
 from common.images import clean_upload
 from emojis.models import EmojiTemplate, TemplateStatus
-from faces.models import FINISHED, Face, Job, JobStatus
+from faces import metrics
+from faces.models import FINISHED, NO_FACE_MESSAGE, Face, Job, JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ def _finish(*, job_id, result) -> Job | None:
     )
     job.status = JobStatus.DONE
     job.error = ""
-    job.message = result.message or ("" if result.faces else "No face found in this photo.")
+    job.message = "" if result.faces else NO_FACE_MESSAGE
     job.finished_at = timezone.now()
     job.save()
     transaction.on_commit(lambda: _record_done(job, [f["emotion"] for f in result.faces]))

@@ -10,11 +10,12 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from common.errors import ApplicationError
+from common.schema import error_response, errors
 from media.signing import media_name_from_token
 
 
@@ -23,7 +24,20 @@ class MediaServeApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY})
+    @extend_schema(
+        operation_id="mediaServe",
+        summary="A picture, by the signed URL the API handed out",
+        description="Clients use the URLs in API answers as they are (e.g. `<img src>`) and never "
+        "build them; the signature is the authorisation and a URL expires.",
+        responses={
+            (200, "image/*"): OpenApiTypes.BINARY,
+            302: OpenApiResponse(description="With S3 storage: to a presigned URL of the file."),
+            **errors(
+                e403=error_response("media_link_invalid", "media_link_expired", when="A tampered or expired URL."),
+                e404=error_response("not_found", when="The file is gone."),
+            ),
+        },
+    )
     def get(self, request, token: str):
         name = media_name_from_token(token=token)
         if not default_storage.exists(name):

@@ -1,18 +1,29 @@
 // An in-memory stand-in for main_server, holding just what the SPA sees.
-// Shapes follow docs/api.md exactly.
-import { EMOTIONS, type EmojiTemplate, type Job, type EmotionScores } from '@/types/api';
+// Every shape is the generated one (src/types/openapi.ts, from docs/openapi.yaml).
+import {
+  emotionValues,
+  type Emotion,
+  type EmotionScores,
+  type Job,
+  type RankingOutput,
+  type Template,
+  type TemplateImages,
+} from '@/types/openapi';
 
 export type DbUser = { id: number; email: string; alias: string; password: string };
+export type DbTemplate = Template & { ownerId: number; active: boolean };
+// The handlers move a job along as it is polled, so its fields may change here.
+export type DbJob = { -readonly [K in keyof Job]: Job[K] } & { ownerId: number; polls: number };
 
 export const MEDIA = 'http://localhost:3000/api/v1/media';
 
-export function makeTemplate(overrides: Partial<EmojiTemplate> & { id: number; name: string }): EmojiTemplate {
+export function makeTemplate(overrides: Partial<Template> & { id: number; name: string }): Template {
   const images = Object.fromEntries(
-    EMOTIONS.map((e) => [
+    emotionValues.map((e) => [
       e,
-      { original_url: `${MEDIA}/t${overrides.id}-${e}-orig`, cutout_url: `${MEDIA}/t${overrides.id}-${e}-cut`, cutout_method: 'alpha' as const },
+      { original_url: `${MEDIA}/t${overrides.id}-${e}-orig`, cutout_url: `${MEDIA}/t${overrides.id}-${e}-cut`, cutout_method: 'alpha' },
     ]),
-  );
+  ) as TemplateImages;
   return {
     owner_alias: 'igemoji',
     status: 'ready',
@@ -25,17 +36,32 @@ export function makeTemplate(overrides: Partial<EmojiTemplate> & { id: number; n
   };
 }
 
-export function scores(dominant: keyof EmotionScores): EmotionScores {
-  const base = Object.fromEntries(EMOTIONS.map((e) => [e, 0.02])) as EmotionScores;
+/** A job as the API returns it; pending unless `overrides` say otherwise. */
+export function makeJob(overrides: Partial<Job> & { task_id: string }): Job {
+  return {
+    status: 'pending',
+    error: '',
+    message: '',
+    template: { id: 1, name: 'Noto' },
+    created_at: '2026-11-25T09:00:00Z',
+    finished_at: null,
+    input_url: `${MEDIA}/in-${overrides.task_id}`,
+    result: null,
+    ...overrides,
+  };
+}
+
+export function scores(dominant: Emotion): EmotionScores {
+  const base = Object.fromEntries(emotionValues.map((e) => [e, 0.02])) as EmotionScores;
   base[dominant] = 0.88;
   return base;
 }
 
 export const db = {
   users: [] as DbUser[],
-  templates: [] as (EmojiTemplate & { ownerId: number; active: boolean })[],
-  jobs: [] as (Job & { ownerId: number; polls: number })[],
-  ranking: [] as { id: number; name: string; owner_alias: string; preview_url: string | null; count: number }[],
+  templates: [] as DbTemplate[],
+  jobs: [] as DbJob[],
+  ranking: [] as RankingOutput[],
   /** access token -> user id; tokens are opaque strings here */
   accessTokens: new Map<string, number>(),
   refreshTokens: new Map<string, number>(),

@@ -5,13 +5,13 @@ import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
 import { useTranslation } from 'react-i18next';
 
-import { EMOTIONS, type Face } from '@/types/api';
+import { emotionValues, type Face } from '@/types/openapi';
 
 function ScoreBars({ face, index }: { face: Face; index: number }) {
   const { t } = useTranslation();
   return (
     <Box component="dl" sx={{ m: 0, display: 'grid', gridTemplateColumns: 'auto 1fr 3.5em', columnGap: 1, rowGap: 0.5, alignItems: 'center' }}>
-      {EMOTIONS.map((emotion) => {
+      {emotionValues.map((emotion) => {
         const score = face.scores[emotion] ?? 0;
         const percent = Math.round(score * 100);
         const label = t(`emotion.${emotion}`);

@@ -10,7 +10,7 @@ import { ErrorAlert } from '@/components/ui/error-alert';
 import { env } from '@/config/env';
 import { useAppDispatch } from '@/hooks/store';
 import { baseApi } from '@/lib/api-client';
-import type { Job } from '@/types/api';
+import type { Job } from '@/types/openapi';
 
 import { useGetJobQuery } from '../api/get-job';
 import { DownloadButton } from './download-button';

@@ -53,7 +53,6 @@ class FakeAiClient(AiClient):
             faces=[dict(f) for f in self.faces],
             image=out.getvalue(),
             image_format="jpeg",
-            message="" if self.faces else "No face found in this photo.",
         )
 
     def cutout(self, *, image: bytes) -> CutoutResult:
