@@ -12,8 +12,8 @@ export PORT ?= 8000
 export AI_PORT ?= 8001
 export WORKER_METRICS_PORT ?= 8002
 
-.PHONY: install run test bench lint models frontend \
-        test-ai test-main test-frontend test-integration test-e2e test-browser test-deploy \
+.PHONY: install run test bench lint models frontend frontend-deps openapi \
+        test-ai test-main test-frontend test-integration test-e2e test-browser test-deploy test-schema \
         stack stack-check stack-stop
 
 # ---------------------------------------------------------------- install
@@ -35,6 +35,10 @@ models: $(VENV)/.stamp
 frontend:
 	@if [ -f frontend/package.json ]; then $(MAKE) --no-print-directory frontend/dist/.stamp; fi
 
+# The SPA's packages only (no build): for the lint checks and `make openapi`.
+frontend-deps:
+	@if [ -f frontend/package.json ]; then cd frontend && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; }; fi
+
 FRONTEND_SRC := $(shell find frontend -path frontend/node_modules -prune -o -path frontend/dist -prune -o -type f -print 2>/dev/null)
 frontend/dist/.stamp: $(FRONTEND_SRC)
 	cd frontend && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run build
@@ -46,10 +50,20 @@ run: install
 
 # ---------------------------------------------------------------- test
 test: install
-	$(MAKE) --no-print-directory lint test-ai test-main test-frontend test-integration test-e2e test-browser
+	$(MAKE) --no-print-directory lint test-ai test-main test-frontend test-integration test-e2e test-browser test-schema
 
-lint: $(VENV)/.stamp
+# ruff; the walls between the parts (.importlinter); the committed contract matches the code:
+# docs/openapi.yaml the views, frontend/src/types/openapi.ts the schema (`make openapi` fixes both).
+lint: $(VENV)/.stamp frontend-deps
 	$(VENV)/bin/ruff check .
+	PYTHONPATH=main_server $(VENV)/bin/lint-imports --no-cache
+	$(PY) -m scripts.openapi check
+	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent api:check; fi
+
+# After changing a view or serializer: regenerate docs/openapi.yaml, then the SPA's API types.
+openapi: $(VENV)/.stamp frontend-deps
+	$(PY) -m scripts.openapi write
+	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent api:types; fi
 
 test-ai: $(VENV)/.stamp
 	$(PY) -m pytest -q ai_server/tests
@@ -70,11 +84,16 @@ test-integration: $(VENV)/.stamp
 test-e2e: $(VENV)/.stamp
 	@if [ -d tests/e2e ]; then $(PY) -m pytest -q -p no:cacheprovider tests/e2e; fi
 
+# Schemathesis with every check against `make run` (free ports, temporary DATA_DIR), and the
+# emotions agreeing across main_server, ai_server and the schema. About a minute of checks.
+test-schema: $(VENV)/.stamp
+	$(PY) -m pytest -q -p no:cacheprovider tests/schema
+
 # Debian's Chromium (playwright-core) against the real service on free ports; screenshots in artifacts/browser/
 test-browser: frontend
 	@if [ -f tests/browser/run.sh ]; then bash tests/browser/run.sh; fi
 
-# ---------------------------------------------------------------- deployment (issue 6)
+# ---------------------------------------------------------------- deployment
 # docker-compose.yml, nginx/, prometheus/, grafana/ checked without Docker
 # (promtool, nginx -t, a real nginx in front of stand-ins), then the rehearsal.
 test-deploy: $(VENV)/.stamp

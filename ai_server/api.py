@@ -11,11 +11,12 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from ai_server import metrics
 from ai_server.classifiers.base import EMOTIONS
 from ai_server.config import picture_limits
-from ai_server.errors import ApiError, bad_request
+from ai_server.errors import bad_request
 from ai_server.inputs import file_bytes, parse_boxes, parse_landmarks, parse_overrides
 from ai_server.models import Models
 from ai_server.pipeline.cutout import cutout
-from ai_server.pipeline.decode import PictureTooLarge, decode_image, encode_image
+from ai_server.pipeline.decode import decode_image, encode_image
+from ai_server.pipeline.exceptions import PipelineError
 from ai_server.service import StageTimer, find_faces, paste_emojis
 
 bp = Blueprint("ai", __name__)
@@ -94,7 +95,7 @@ def compose():
             emojis[emotion] = _decode(
                 emoji_bytes, keep_alpha=True, max_pixels=current_app.config["EMOJI_MAX_PIXELS"]
             ).pixels
-        except (ApiError, PictureTooLarge) as exc:
+        except PipelineError as exc:
             exc.message = f"Emoji '{emotion}': {exc.message}"
             raise
     config = current_app.config

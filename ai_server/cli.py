@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ai_server.classifiers.base import EMOTIONS
 from ai_server.config import REPO_ROOT, defaults
-from ai_server.errors import ApiError
+from ai_server.pipeline.exceptions import PipelineError
 
 DEFAULT_TEMPLATE = REPO_ROOT / "assets" / "emoji" / "noto"
 
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         report, _ = run(args.photo, args.template, args.output)
-    except ApiError as exc:
+    except PipelineError as exc:
         print(f"error: {exc.code}: {exc.message}", file=sys.stderr)
         return 1
     print(json.dumps(report, indent=2))  # CLI output, not a log

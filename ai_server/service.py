@@ -10,11 +10,11 @@ from typing import Any
 import numpy as np
 
 from ai_server import metrics
-from ai_server.errors import bad_request
 from ai_server.models import Models
 from ai_server.pipeline.classify import classify_faces, scores_json
 from ai_server.pipeline.compose import compose, placement_for_face
 from ai_server.pipeline.detect import Face, detect_faces, roll_degrees
+from ai_server.pipeline.exceptions import BadOverrides
 
 
 class StageTimer:
@@ -86,7 +86,7 @@ def paste_emojis(
     """Apply overrides to faces_json (in place) and paste each face's emoji."""
     bad = [i for i in overrides if i >= len(faces)]
     if bad:
-        raise bad_request("bad_overrides", f"overrides name face {bad[0]}, but the photo has {len(faces)} face(s).")
+        raise BadOverrides(f"overrides name face {bad[0]}, but the photo has {len(faces)} face(s).")
     items = []
     for i, (face, item) in enumerate(zip(faces, faces_json, strict=True)):
         if i in overrides:

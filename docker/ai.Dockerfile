@@ -40,7 +40,7 @@ COPY ai_server/ /app/ai_server/
 
 ENV MODELS_DIR=/models \
     PROMETHEUS_MULTIPROC_DIR=/tmp/ai-metrics
-# Model files at build time (SPEC §9): the image runs with no network access.
+# Model files at build time: the image runs with no network access.
 # setup_models verifies the tarball's npm integrity and converts it; --strict
 # fails the build if any model is missing.
 COPY --from=npm-models /cache/vladmandic-human-3.3.6.tgz /models/.cache/

@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from common.testing import FakeAiClient
 from common.tests.factories import PASSWORD, TemplateFactory, UserFactory
+from common.tests.fake_ai import FakeAiClient
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from ai_server.errors import ApiError
+from ai_server.pipeline.exceptions import ModelUnavailable
 
 BORDER_TOLERANCE = 24.0  # RGB distance still counted as "the background colour"
 BORDER_UNIFORM_SHARE = 0.9  # share of border pixels that must match for a plain background
@@ -59,7 +59,7 @@ def rembg_cutout(rgb: np.ndarray, session: Any) -> np.ndarray:
 
 def cutout(pixels: np.ndarray, session_provider) -> tuple[np.ndarray, str]:
     """pixels HxWx3/4 uint8 → (RGBA uint8, method). session_provider() returns the rembg
-    session, or None when the model file is missing (then 503: the caller retries later)."""
+    session, or None when the model file is missing (then ModelUnavailable: the caller retries later)."""
     if has_real_transparency(pixels):
         return pixels, "alpha"
     rgb = np.ascontiguousarray(pixels[:, :, :3])
@@ -68,10 +68,9 @@ def cutout(pixels: np.ndarray, session_provider) -> tuple[np.ndarray, str]:
         return flood_background(rgb, colour), "border"
     session = session_provider()
     if session is None:
-        raise ApiError(
-            503,
-            "cutout_model_unavailable",
+        raise ModelUnavailable(
             "This picture needs background removal, but the cut-out model file is not installed "
             "on this server (run `make models`, see docs/ai_server.md).",
+            code="cutout_model_unavailable",
         )
     return rembg_cutout(rgb, session), "rembg"

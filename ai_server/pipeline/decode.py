@@ -13,20 +13,9 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
-from ai_server.errors import ApiError, bad_request
+from ai_server.pipeline.exceptions import ImageTooLarge, NotAnImage
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP")
-
-
-class PictureTooLarge(Exception):
-    """A picture over the byte or frame limit (a domain error: the HTTP layer
-    maps it to 413 image_too_large)."""
-
-    code = "image_too_large"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
@@ -86,17 +75,17 @@ def decode_image(
     max_bytes: int | None = None,
     max_frames: int | None = None,
 ) -> DecodedImage:
-    """bytes → DecodedImage, or an ApiError (400 not an image / corrupt, 413 too many
-    pixels) or PictureTooLarge (too many bytes or frames)."""
+    """bytes → DecodedImage; NotAnImage (empty, not a picture, corrupt) or
+    ImageTooLarge (too many pixels, bytes or frames)."""
     if not data:
-        raise bad_request("empty_image", "The uploaded image is empty.")
+        raise NotAnImage("The uploaded image is empty.", code="empty_image")
     if max_bytes is not None and len(data) > max_bytes:
-        raise PictureTooLarge(f"The image has {len(data)} bytes; the limit is {max_bytes}.")
+        raise ImageTooLarge(f"The image has {len(data)} bytes; the limit is {max_bytes}.")
     try:
         img = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
     except UnidentifiedImageError as exc:
-        raise bad_request(
-            "not_an_image", f"The upload is not an image in a supported format ({', '.join(ALLOWED_FORMATS)})."
+        raise NotAnImage(
+            f"The upload is not an image in a supported format ({', '.join(ALLOWED_FORMATS)})."
         ) from exc
     except Image.DecompressionBombError as exc:
         raise _too_many_pixels(max_pixels) from exc
@@ -105,15 +94,15 @@ def decode_image(
     if width * height > max_pixels:
         raise _too_many_pixels(max_pixels, width, height)
     if width == 0 or height == 0:
-        raise bad_request("not_an_image", "The image has no pixels.")
+        raise NotAnImage("The image has no pixels.")
     fmt = img.format or "PNG"
     if max_frames is not None:
         try:
             frames = int(getattr(img, "n_frames", 1))
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise bad_request("corrupt_image", f"The image could not be decoded ({exc}).") from exc
+            raise NotAnImage(f"The image could not be decoded ({exc}).", code="corrupt_image") from exc
         if frames > max_frames:
-            raise PictureTooLarge(f"The image has {frames} frames; the limit is {max_frames}.")
+            raise ImageTooLarge(f"The image has {frames} frames; the limit is {max_frames}.")
     jpeg_options: dict[str, Any] = {}
     try:
         img.seek(0)  # first frame of animated GIF / WEBP
@@ -126,13 +115,13 @@ def decode_image(
     except Image.DecompressionBombError as exc:
         raise _too_many_pixels(max_pixels) from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise bad_request("corrupt_image", f"The image could not be decoded ({exc}).") from exc
+        raise NotAnImage(f"The image could not be decoded ({exc}).", code="corrupt_image") from exc
     return DecodedImage(pixels=pixels, format=fmt, jpeg_options=jpeg_options)
 
 
-def _too_many_pixels(max_pixels: int, width: int | None = None, height: int | None = None) -> ApiError:
+def _too_many_pixels(max_pixels: int, width: int | None = None, height: int | None = None) -> ImageTooLarge:
     size = f" ({width}×{height})" if width else ""
-    return ApiError(413, "image_too_large", f"The image has too many pixels{size}; the limit is {max_pixels}.")
+    return ImageTooLarge(f"The image has too many pixels{size}; the limit is {max_pixels}.")
 
 
 def encode_image(

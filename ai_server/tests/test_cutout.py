@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ai_server.errors import ApiError
 from ai_server.pipeline.cutout import cutout, has_real_transparency
+from ai_server.pipeline.exceptions import ModelUnavailable
 
 
 def _no_session():
@@ -45,13 +45,13 @@ def test_busy_background_uses_rembg(models):
     assert out[40, 40, 3] > 200 and out[5, 5, 3] < 128
 
 
-def test_missing_model_is_a_503(app_without_cutout_model):
+def test_missing_model_is_model_unavailable(app_without_cutout_model):
     models = app_without_cutout_model.extensions["ai_models"]
     rng = np.random.default_rng(2)
     img = rng.integers(0, 256, size=(40, 40, 3), dtype=np.uint8)
-    with pytest.raises(ApiError) as err:
+    with pytest.raises(ModelUnavailable) as err:
         cutout(img, models.cutout_session)
-    assert (err.value.status, err.value.code) == (503, "cutout_model_unavailable")
+    assert err.value.code == "cutout_model_unavailable"
 
 
 def test_the_rembg_session_is_created_once(models):

@@ -34,7 +34,9 @@ class LoginEmailThrottle(SimpleRateThrottle):
     scope = "login_email"
 
     def get_cache_key(self, request, view) -> str | None:
-        email = request.data.get("email") if hasattr(request, "data") else None
+        data = getattr(request, "data", None)
+        # Any JSON is parsed before the view checks it: a list body has no email.
+        email = data.get("email") if isinstance(data, dict) else None
         return self.key_for(email)
 
     def key_for(self, email: object) -> str | None:

@@ -15,10 +15,9 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from common import metrics
+from common.emotions import EMOTIONS
 
 logger = logging.getLogger(__name__)
-
-EMOTIONS = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
 
 
 class AiError(Exception):
@@ -40,7 +39,6 @@ class ComposeResult:
     faces: list[dict[str, Any]]
     image: bytes
     image_format: str  # "jpeg" | "png"
-    message: str = ""
 
 
 @dataclass
@@ -99,7 +97,6 @@ class AiClient:
                 faces=list(body["faces"]),
                 image=base64.b64decode(body["image"]["base64"]),
                 image_format=str(body["image"].get("format", "jpeg")),
-                message=str(body.get("message") or ""),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise AiUnavailableError(f"ai_server compose: unreadable answer ({exc})") from exc
@@ -115,7 +112,7 @@ _client: AiClient | None = None
 
 def get_ai_client() -> AiClient:
     """One client (and connection pool) per process; the class is a setting so
-    unit tests swap in common.testing.FakeAiClient."""
+    unit tests swap in common.tests.fake_ai.FakeAiClient."""
     global _client
     cls = import_string(settings.AI_CLIENT)
     if _client is None or type(_client) is not cls:

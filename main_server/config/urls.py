@@ -1,11 +1,8 @@
-from django.db import connection
-from django.http import JsonResponse
 from django.urls import include, path, re_path
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.apis import LoginApi, LogoutApi, TokenRefreshApi, UserAvailabilityApi, UserMeApi
+from accounts.apis import LoginApi, LogoutApi, TokenRefreshApi, UserMeApi, UsersApi
+from config.health import HealthApi
 from config.spa import spa_view, static_view
 from emojis.apis import MyUploadsApi, TemplateCreateApi, TemplateDetailApi, TemplatePageApi
 from faces.apis import (
@@ -29,17 +26,8 @@ def api(route: str, view, name: str):
     return re_path(rf"^api/v1/{route}/?$", view, name=name)
 
 
-# Read-only and cookie-free: any other method is a JSON 405, not a CSRF failure.
-@csrf_exempt
-@require_safe
-def health(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
-
-
 urlpatterns = [
-    api("users", UserAvailabilityApi.as_view(), "users"),
+    api("users", UsersApi.as_view(), "users"),
     api("users/auth", LoginApi.as_view(), "auth-login"),
     api("users/auth/refresh", TokenRefreshApi.as_view(), "auth-refresh"),
     api("users/auth/logout", LogoutApi.as_view(), "auth-logout"),
@@ -61,7 +49,7 @@ urlpatterns = [
     re_path(rf"^s/{_SHARE_TOKEN}/image$", share_image, name="share-image"),
     api("faces/ranking", RankingApi.as_view(), "ranking"),
     api(r"media/(?P<token>[A-Za-z0-9_:.\-]+)", MediaServeApi.as_view(), "media-serve"),
-    path("api/v1/health", health, name="health"),
+    path("api/v1/health", HealthApi.as_view(), name="health"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view loads its start-up script from ?script: no inline script, so
     # the page runs under the site's Content-Security-Policy.

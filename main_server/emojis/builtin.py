@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from accounts.models import User
-from common.ai_client import EMOTIONS
+from common.emotions import EMOTIONS
 from emojis.models import EmojiTemplate, TemplateImage, TemplateStatus
 
 logger = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from common.ai_client import EMOTIONS
+from common.emotions import EMOTIONS
 
 
 class TemplateStatus(models.TextChoices):

@@ -43,7 +43,3 @@ def template_counts_by_status() -> dict[str, int]:
     for row in rows:
         counts[row["status"]] = row["n"]
     return counts
-
-
-def template_image_map(*, template: EmojiTemplate) -> dict[str, TemplateImage]:
-    return {image.emotion: image for image in template.images.all()}

@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from common.ai_client import EMOTIONS, AiInputError, get_ai_client
+from common.ai_client import AiInputError, get_ai_client
+from common.emotions import EMOTIONS
 from common.errors import ApplicationError
 from common.images import clean_upload
 from emojis.models import EmojiTemplate, TemplateImage, TemplateStatus

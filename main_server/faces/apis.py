@@ -2,25 +2,36 @@ from __future__ import annotations
 
 import json
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiRequest,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.throttling import UploadThrottle
-from common.ai_client import EMOTIONS
-from common.pagination import paginate, parse_page
-from common.schema import error_response, errors
+from common.emotions import EMOTIONS
+from common.pagination import INVALID_PAGE, PAGE_NOT_FOUND, page_parameter, paginate, parse_page
+from common.schema import IMAGE_ENCODING, PICTURE_RULES, error_response, errors, upload_errors
 from emojis.serializers import template_preview_url
-from faces.selectors import job_get_for_owner, job_owned_queryset, ranking_top
-from faces.serializers import job_to_dict, share_page_url
+from faces.models import JobStatus
+from faces.selectors import RANKING_SIZE, job_get_for_owner, job_owned_queryset, ranking_top
+from faces.serializers import JobPageSerializer, JobSerializer, share_page_url
 from faces.services import job_create, job_rerender, job_share, job_unshare
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": 'A JSON object {face_index: emotion}, e.g. {"0": "happy"}: the emotion to paste '
+        "on those faces (left to right, from 0) instead of the one read from them.",
+    }
+)
 class OverridesField(serializers.Field):
     """JSON object {face_index: emotion}, e.g. {"0": "happy"}; sent as a string in multipart."""
 
@@ -51,19 +62,32 @@ class OverridesField(serializers.Field):
 
 
 class JobCreateApi(APIView):
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]
     throttle_classes = [UploadThrottle]
 
     class InputSerializer(serializers.Serializer):
-        emoji_id = serializers.IntegerField(min_value=1)
-        image = serializers.FileField()
+        emoji_id = serializers.IntegerField(min_value=1, help_text="The template to use.")
+        image = serializers.FileField(help_text=PICTURE_RULES)
         overrides = OverridesField(required=False)
 
     class OutputSerializer(serializers.Serializer):
         task_id = serializers.UUIDField()
-        status = serializers.CharField()
+        status = serializers.ChoiceField(choices=JobStatus.choices)
 
-    @extend_schema(request=InputSerializer, responses={202: OutputSerializer})
+    @extend_schema(
+        operation_id="jobCreate",
+        summary="Turn the faces in a photo into emoji",
+        description="Answers 202 at once; poll the job until its status is `done` or `failed`.",
+        request=OpenApiRequest(InputSerializer, encoding={"image": IMAGE_ENCODING}),
+        responses={
+            202: OutputSerializer,
+            **upload_errors(),
+            **errors(
+                e404=error_response("template_not_found", when="No such template, or not ready and not mine."),
+                e409=error_response("template_not_ready", when="My own template is still processing, or failed."),
+            ),
+        },
+    )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -73,14 +97,25 @@ class JobCreateApi(APIView):
             image=data.validated_data["image"],
             overrides=data.validated_data.get("overrides") or {},
         )
-        return Response({"task_id": str(job.id), "status": job.status}, status=status.HTTP_202_ACCEPTED)
+        output = self.OutputSerializer({"task_id": job.id, "status": job.status})
+        return Response(output.data, status=status.HTTP_202_ACCEPTED)
 
 
 class JobDetailApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    OutputSerializer = JobSerializer
+
+    @extend_schema(
+        operation_id="jobDetail",
+        summary="One of my jobs (the SPA polls this)",
+        parameters=[OpenApiParameter("task_id", {"type": "string", "format": "uuid"}, OpenApiParameter.PATH)],
+        responses={
+            200: OutputSerializer,
+            **errors(e404=error_response("task_not_found", "not_found", when="No such job, or not mine.")),
+        },
+    )
     def get(self, request, task_id):
         job = job_get_for_owner(job_id=task_id, user=request.user)
-        return Response(job_to_dict(job, request=request))
+        return Response(self.OutputSerializer(job, context={"request": request}).data)
 
 
 class RankingApi(APIView):
@@ -90,36 +125,36 @@ class RankingApi(APIView):
         id = serializers.IntegerField()
         name = serializers.CharField()
         owner_alias = serializers.CharField()
-        preview_url = serializers.CharField(allow_null=True)
-        count = serializers.IntegerField()
+        preview_url = serializers.SerializerMethodField()
+        count = serializers.IntegerField(min_value=1, help_text="Jobs done with it in the last 7 days.")
 
-    @extend_schema(responses=OutputSerializer(many=True))
+        @extend_schema_field(serializers.URLField(allow_null=True))
+        def get_preview_url(self, row: dict) -> str | None:
+            return template_preview_url(row["template"], request=self.context.get("request"))
+
+    @extend_schema(
+        operation_id="ranking",
+        summary=f"Top {RANKING_SIZE} templates of the last 7 days",
+        description="Templates by jobs done in the last 7 days, most first (ties: the newer template).",
+        responses={200: OutputSerializer(many=True)},
+    )
     def get(self, request):
-        rows = ranking_top()
-        return Response(
-            [
-                {
-                    "id": r["id"],
-                    "name": r["name"],
-                    "owner_alias": r["owner_alias"],
-                    "preview_url": template_preview_url(r["template"], request=request),
-                    "count": r["count"],
-                }
-                for r in rows
-            ]
-        )
+        output = self.OutputSerializer(ranking_top(), many=True, context={"request": request})
+        return Response(output.data)
 
 
 class MyResultsApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    OutputSerializer = JobPageSerializer
+
+    @extend_schema(
+        operation_id="myResults",
+        summary="My jobs, every status, newest first",
+        parameters=[page_parameter()],
+        responses={200: OutputSerializer, **errors(e400=INVALID_PAGE, e404=PAGE_NOT_FOUND)},
+    )
     def get(self, request):
-        return Response(
-            paginate(
-                job_owned_queryset(user=request.user),
-                page=parse_page(request.query_params.get("page")),
-                serialize=lambda j: job_to_dict(j, request=request),
-            )
-        )
+        page = paginate(job_owned_queryset(user=request.user), page=parse_page(request.query_params.get("page")))
+        return Response(self.OutputSerializer(page, context={"request": request}).data)
 
 
 # ---------------------------------------------------------------- re-render and share
@@ -149,7 +184,7 @@ class JobRerenderApi(APIView):
 
     class OutputSerializer(serializers.Serializer):
         task_id = serializers.UUIDField(help_text="The new job; poll it like any other.")
-        status = serializers.ChoiceField(choices=["pending"])
+        status = serializers.ChoiceField(choices=JobStatus.choices)
 
     @extend_schema(
         operation_id="jobRerender",

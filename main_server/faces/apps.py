@@ -5,7 +5,6 @@ class FacesConfig(AppConfig):
     name = "faces"
 
     def ready(self) -> None:
-        # Each app registers its own collectors; common never imports the apps.
-        from faces.metrics import register_collectors
+        from faces import metrics
 
-        register_collectors()
+        metrics.register()

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from common.ai_client import EMOTIONS
+from common.emotions import EMOTIONS
 from emojis.models import EmojiTemplate
 
 
@@ -21,6 +21,10 @@ class JobStatus(models.TextChoices):
 
 
 FINISHED = (JobStatus.DONE, JobStatus.FAILED, JobStatus.EXPIRED)
+
+# What a done job with zero faces says (the API's `message`); the SPA shows its
+# own translation of it.
+NO_FACE_MESSAGE = "No face found in this photo."
 
 
 def job_upload_to(instance: Job, filename: str) -> str:
@@ -91,6 +95,10 @@ class Face(models.Model):
 
     def __str__(self) -> str:
         return f"face {self.index} of {self.job_id}"
+
+    @property
+    def box(self) -> list[int]:
+        return [self.x, self.y, self.w, self.h]
 
 
 class ShareLink(models.Model):

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from common import metrics
-from common.ai_client import EMOTIONS, AiInputError, get_ai_client
+from common.ai_client import AiInputError, get_ai_client
+from common.emotions import EMOTIONS
 from common.errors import (
     ApplicationError,
     InvalidOverridesError,
@@ -22,7 +22,8 @@ from common.errors import (
 )
 from common.images import clean_upload
 from emojis.models import EmojiTemplate, TemplateStatus
-from faces.models import FINISHED, Face, Job, JobStatus, ShareLink
+from faces import metrics
+from faces.models import FINISHED, NO_FACE_MESSAGE, Face, Job, JobStatus, ShareLink
 from faces.selectors import job_get_for_owner
 from media.services import media_delete
 
@@ -109,7 +110,7 @@ def _finish(*, job_id, result) -> Job | None:
     emotions = _store_faces(job, result.faces)
     job.status = JobStatus.DONE
     job.error = ""
-    job.message = result.message or ("" if emotions else "No face found in this photo.")
+    job.message = "" if emotions else NO_FACE_MESSAGE
     job.finished_at = timezone.now()
     job.save()
     transaction.on_commit(lambda: _record_done(job, emotions))

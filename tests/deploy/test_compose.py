@@ -215,7 +215,7 @@ def test_prometheus_and_healthchecks_reach_main_by_an_allowed_host(compose):
 
 def test_production_settings_pass_check_deploy_with_the_compose_environment(compose, tmp_path):
     """The main service's environment, as compose resolves it from .env, passes
-    `manage.py check --deploy` (SPEC §9)."""
+    `manage.py check --deploy`."""
     values = _env_example_values() | {
         "SECRET_KEY": "k" * 20 + "-Xy7_" + "q9" * 20,
         "ALLOWED_HOSTS": "igemoji.example.com",

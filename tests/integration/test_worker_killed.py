@@ -1,6 +1,6 @@
 """A Celery worker SIGKILLed in the middle of a face job: RabbitMQ gives the
 unacknowledged message back (acks_late + reject_on_worker_lost), a fresh worker
-runs the job again and it ends `done` with one set of face rows (SPEC §9).
+runs the job again and it ends `done` with one set of face rows.
 
 The killed worker talks to ai_server through a tiny stand-in that holds the
 first /v1/compose call until the worker is dead, so the kill lands while the

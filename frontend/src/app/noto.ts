@@ -5,7 +5,7 @@ import happy from '@/assets/noto/happy.png';
 import neutral from '@/assets/noto/neutral.png';
 import sad from '@/assets/noto/sad.png';
 import surprise from '@/assets/noto/surprise.png';
-import type { Emotion } from '@/types/api';
+import type { Emotion } from '@/types/openapi';
 
 // Noto Emoji (Apache-2.0), 128 px copies of assets/emoji/noto — see LICENSES.md.
 export const NOTO: Record<Emotion, string> = { angry, disgust, fear, happy, sad, surprise, neutral };

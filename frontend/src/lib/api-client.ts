@@ -7,6 +7,7 @@ import {
 } from '@reduxjs/toolkit/query/react';
 
 import { env } from '@/config/env';
+import { apiPath } from '@/lib/api-paths';
 import { toApiError } from '@/lib/api-error';
 import { notify } from '@/lib/notifications';
 import { loadSession, sessionExpired, tokensRefreshed, type SessionState } from '@/lib/session';
@@ -41,7 +42,7 @@ async function refreshTokens(
   const refreshToken = stored ?? (api.getState() as State).session.refreshToken;
   if (!refreshToken) return false;
   const result = await rawBaseQuery(
-    { url: '/users/auth/refresh', method: 'POST', body: { refresh_token: refreshToken } },
+    { url: apiPath('/users/auth/refresh/'), method: 'POST', body: { refresh_token: refreshToken } },
     api,
     extraOptions,
   );

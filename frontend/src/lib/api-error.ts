@@ -2,7 +2,7 @@ import type { FetchBaseQueryError } from '@reduxjs/toolkit/query';
 import type { SerializedError } from '@reduxjs/toolkit';
 
 import { i18n } from '@/lib/i18n';
-import type { ApiErrorBody } from '@/types/api';
+import type { ErrorResponse } from '@/types/openapi';
 
 export type ApiError = {
   status: number | 'network';
@@ -11,7 +11,7 @@ export type ApiError = {
   fields: Record<string, string[]>;
 };
 
-function isApiErrorBody(data: unknown): data is ApiErrorBody {
+function isApiErrorBody(data: unknown): data is ErrorResponse {
   if (typeof data !== 'object' || data === null || !('error' in data)) return false;
   const err = (data as { error: unknown }).error;
   return typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string';

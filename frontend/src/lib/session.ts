@@ -1,6 +1,6 @@
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
 
-import type { SessionUser } from '@/types/api';
+import type { LoginOutputUser } from '@/types/openapi';
 
 // Tokens live in localStorage so a reload keeps the user logged in; the access
 // token is short-lived (15 min) and the refresh token rotates on every use.
@@ -9,7 +9,7 @@ const STORAGE_KEY = 'igemoji.session';
 export type SessionState = {
   accessToken: string | null;
   refreshToken: string | null;
-  user: SessionUser | null;
+  user: LoginOutputUser | null;
   /** Set when a refresh failed, so the login page can say why the user is there. */
   expired: boolean;
   /** Set when the user deleted the account: private pages send them home, not to log in. */
@@ -55,7 +55,7 @@ export const sessionSlice = createSlice({
   reducers: {
     loggedIn(
       _state,
-      action: PayloadAction<{ accessToken: string; refreshToken: string; user: SessionUser }>,
+      action: PayloadAction<{ accessToken: string; refreshToken: string; user: LoginOutputUser }>,
     ) {
       return { ...action.payload, expired: false, deleted: false };
     },

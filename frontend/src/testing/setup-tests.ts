@@ -9,8 +9,8 @@ import { i18n } from '@/lib/i18n';
 import { resetDb } from './mocks/db';
 import { server } from './mocks/server';
 
-// pages are lazy chunks that Vite transforms on first use; on a busy machine that
-// can take seconds, so findBy* wait up to 5 s (a real hang still fails)
+// the first render of a page makes Vite transform its modules; on a busy machine
+// that can take seconds, so findBy* wait up to 5 s (a real hang still fails)
 configure({ asyncUtilTimeout: 5000 });
 
 // Any request without a handler fails the test: nothing talks to a real network.

@@ -115,3 +115,16 @@ def test_system_user_cannot_log_in(api):
 
     user = system_user_get_or_create()
     assert _login(api, user.email, "").status_code in (400, 401)
+
+
+def test_a_json_body_that_is_not_an_object_is_a_400_not_a_crash(api):
+    response = api.post("/api/v1/users/auth", [None, None], format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "validation_error"
+
+
+def test_a_form_encoded_body_is_415(api, user):
+    # JSON in (the schema lists only application/json for this operation)
+    response = api.post("/api/v1/users/auth", {"email": user.email, "password": PASSWORD})
+    assert response.status_code == 415
+    assert response.json()["error"]["code"] == "unsupported_media_type"

@@ -71,12 +71,24 @@ def test_availability_email_and_alias(api):
     assert get("alias", "Taken").json() == {"available": False}
     assert get("alias", "freebie").json() == {"available": True}
     assert get("alias", "x").json() == {"available": False}  # not a valid alias
+    # not a valid email: not available either (the query itself is well-formed)
+    assert get("email", "nope").json() == {"available": False}
 
 
-@pytest.mark.parametrize(
-    "params", [{"case": "phone", "value": "1"}, {"case": "email", "value": "nope"}, {"case": "alias"}, {}]
-)
+@pytest.mark.parametrize("params", [{"case": "phone", "value": "1"}, {"case": "alias"}, {}])
 def test_availability_bad_query_is_400(api, params):
     response = api.get("/api/v1/users/", params)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "validation_error"
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("alias", 12345), ("password", 1.5e300), ("email", ["a@example.org"]), ("alias", " padded")],
+)
+def test_sign_up_takes_strings_as_they_are(api, field, value):
+    # a number is not a string, and nothing is trimmed: the schema's limits are the real ones
+    body = {"email": "n@example.org", "password": "a long passphrase 42", "alias": "newbie", field: value}
+    response = api.post("/api/v1/users/", body, format="json")
+    assert response.status_code == 400
+    assert field in response.json()["error"]["fields"]

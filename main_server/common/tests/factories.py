@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from accounts.models import User
-from common.ai_client import EMOTIONS
+from common.emotions import EMOTIONS
 from emojis.models import EmojiTemplate, TemplateImage, TemplateStatus
 from faces.models import Job
 

@@ -69,11 +69,12 @@ def test_worker_metrics_registry_has_the_contract_names():
     from prometheus_client import generate_latest
 
     from common import metrics
+    from faces import metrics as faces_metrics
 
-    metrics.JOBS_FINISHED.labels(status="done")
+    faces_metrics.JOBS_FINISHED.labels(status="done")
     metrics.TASK_RETRIES.labels(task="job_process")
     metrics.AI_CALL_SECONDS.labels(endpoint="compose")
-    metrics.JOB_FACES.labels(emotion="happy")
+    faces_metrics.JOB_FACES.labels(emotion="happy")
     text = generate_latest(metrics.WORKER_REGISTRY).decode()
     for name in (
         "igemoji_jobs_finished_total", "igemoji_job_latency_seconds_bucket", "igemoji_job_faces_total",

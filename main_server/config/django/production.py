@@ -21,7 +21,7 @@ if not ALLOWED_HOSTS:
 # TLS ends at the proxy in front of nginx (or nginx itself).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-SECURE_REDIRECT_EXEMPT = [r"^metrics$", r"^api/v1/health$"]  # Prometheus / probes on plain HTTP
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]  # probes on plain HTTP (/metrics never reaches Django: wsgi.py)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)

@@ -13,7 +13,7 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests
-AI_CLIENT = "common.testing.FakeAiClient"
+AI_CLIENT = "common.tests.fake_ai.FakeAiClient"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="igemoji-test-media-")
 STORAGES = {
     "default": {

@@ -1,6 +1,6 @@
 import pytest
 
-from common.ai_client import EMOTIONS
+from common.emotions import EMOTIONS
 from common.tests.factories import picture_bytes
 from emojis.builtin import builtin_templates_ensure
 from emojis.models import EmojiTemplate

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from common.ai_client import EMOTIONS
+from common.emotions import EMOTIONS
 from common.tests.factories import TemplateFactory, picture_bytes, seven_uploads, upload
 from emojis.models import EmojiTemplate, TemplateImage, TemplateStatus
 
@@ -169,3 +169,29 @@ def test_my_uploads_lists_only_my_active_templates_any_status(auth_api, user):
     assert {t["id"] for t in body["results"]} == {t.id for t in mine}
     assert auth_api.get("/api/v1/users/mypage/upload?page=2").status_code == 404
     assert auth_api.get("/api/v1/users/mypage/upload?page=abc").status_code == 400
+
+
+@pytest.mark.parametrize("name", ["   ", "x" * 40 + " "])
+def test_template_name_must_have_a_letter_and_fit_as_sent(auth_api, name):
+    # blank, or over 40 characters as sent (the schema's maxLength): refused, nothing stored
+    response = auth_api.post("/api/v1/emojis/", {"name": name, **seven_uploads()}, format="multipart")
+    assert response.status_code == 400
+    assert "name" in response.json()["error"]["fields"]
+    assert not EmojiTemplate.objects.filter(name__startswith="x").exists()
+
+
+def test_template_name_is_stored_stripped(auth_api):
+    response = auth_api.post("/api/v1/emojis/", {"name": "  Cats ", **seven_uploads()}, format="multipart")
+    assert response.status_code == 202 and response.json()["name"] == "Cats"
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "1.0", "１", "1000000000"])
+def test_a_page_outside_1_to_the_schemas_maximum_is_400(auth_api, page):
+    response = auth_api.get("/api/v1/users/mypage/upload/", {"page": page})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_page"
+
+
+def test_gallery_page_zero_is_400_and_past_the_end_404(api):
+    assert api.get("/api/v1/emojis/pages/0").json()["error"]["code"] == "invalid_page"
+    assert api.get("/api/v1/emojis/pages/2").status_code == 404

@@ -1,6 +1,6 @@
 """A group photo's faces as ai_server answers them, and running a job the way a worker does."""
 
-from common.ai_client import EMOTIONS
+from common.emotions import EMOTIONS
 from faces.tasks import job_process_task
 
 

@@ -1,8 +1,8 @@
 import pytest
 
 from common.ai_client import AiInputError, AiUnavailableError
-from common.testing import fake_face
 from common.tests.factories import JobFactory
+from common.tests.fake_ai import fake_face
 from faces.models import Face
 from faces.tasks import job_process_task
 

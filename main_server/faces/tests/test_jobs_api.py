@@ -145,7 +145,7 @@ def test_uploads_are_rate_limited_per_user(auth_api, other_api, template, monkey
 
 
 def test_result_summary_counts_faces_by_emotion_most_first(auth_api, template, fake_ai):
-    from common.testing import fake_face
+    from common.tests.fake_ai import fake_face
 
     fake_ai.faces = [fake_face((i * 10, 0, 8, 8), e) for i, e in enumerate(["sad", "happy", "happy", "happy", "happy"])]
     task_id = _post(auth_api, template.id).json()["task_id"]

@@ -6,7 +6,7 @@ from django.utils import timezone
 from prometheus_client import CollectorRegistry, generate_latest
 
 from common.tests.factories import JobFactory
-from faces.metrics import OLDEST_UNFINISHED, OldestUnfinishedJobCollector, register_collectors
+from faces.metrics import OLDEST_UNFINISHED, OldestUnfinishedJobCollector
 from faces.models import Job
 
 pytestmark = pytest.mark.django_db
@@ -44,13 +44,6 @@ def test_a_database_error_leaves_the_gauge_out_instead_of_failing_the_scrape(mon
     registry = CollectorRegistry()
     registry.register(OldestUnfinishedJobCollector())
     assert OLDEST_UNFINISHED not in generate_latest(registry).decode()
-
-
-def test_registering_twice_keeps_one_collector():
-    registry = CollectorRegistry()
-    register_collectors(registry)
-    register_collectors(registry)  # a duplicate would raise "Duplicated timeseries"
-    assert registry.get_sample_value(OLDEST_UNFINISHED) == 0.0
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,7 +9,7 @@ import { Link as RouterLink } from 'react-router';
 
 import { useAppSelector } from '@/hooks/store';
 import { selectIsLoggedIn } from '@/lib/session';
-import { EMOTIONS } from '@/types/api';
+import { emotionValues } from '@/types/openapi';
 
 import { NOTO } from '../noto';
 
@@ -52,7 +52,7 @@ export function LandingRoute() {
     <Stack spacing={{ xs: 4, sm: 6 }}>
       <Box sx={{ textAlign: 'center', pt: { xs: 2, sm: 4 } }}>
         <Box sx={{ display: 'flex', justifyContent: 'center', gap: { xs: 0.5, sm: 1 }, mb: 2 }} aria-hidden>
-          {EMOTIONS.map((emotion) => (
+          {emotionValues.map((emotion) => (
             <Box key={emotion} component="img" src={NOTO[emotion]} alt={t(`emotion.${emotion}`)} sx={{ width: { xs: 40, sm: 56 }, height: { xs: 40, sm: 56 } }} />
           ))}
         </Box>
@@ -90,7 +90,7 @@ export function LandingRoute() {
             body={t('landing.step1Body')}
             picture={
               <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(4, 40px)', gap: 1 }} role="img" aria-label={t('landing.step1Alt')}>
-                {EMOTIONS.map((emotion) => (
+                {emotionValues.map((emotion) => (
                   <Box key={emotion} component="img" src={NOTO[emotion]} alt={t(`emotion.${emotion}`)} sx={{ width: 40, height: 40 }} />
                 ))}
               </Box>

@@ -1,14 +1,9 @@
-import { http, HttpResponse, type PathParams } from 'msw';
+import { emotionValues, type Template } from '@/types/openapi';
 
-import { EMOTIONS, type EmojiTemplate, type Emotion } from '@/types/api';
+import { db, makeJob, makeTemplate, MEDIA, publicJob, scores, summarize, type DbTemplate } from './db';
+import { errorBody, http } from './http';
 
-import { db, makeTemplate, MEDIA, publicJob, scores, summarize } from './db';
-
-const API = 'http://localhost:3000/api/v1';
 const PAGE_SIZE = 8;
-
-export const apiError = (status: number, code: string, message: string, fields?: Record<string, string[]>) =>
-  HttpResponse.json({ error: { code, message, ...(fields ? { fields } : {}) } }, { status });
 
 function caller(request: Request): number | null {
   const header = request.headers.get('Authorization') ?? '';
@@ -22,138 +17,164 @@ function paginate<T>(items: T[], page: number) {
   return { count: items.length, num_pages: numPages, page, results: items.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE) };
 }
 
-const publicTemplate = ({ ownerId: _o, active: _a, ...t }: EmojiTemplate & { ownerId: number; active: boolean }) => t;
-const notAuthenticated = () => apiError(401, 'not_authenticated', 'Authentication credentials were not provided.');
+const publicTemplate = ({ ownerId: _o, active: _a, ...t }: DbTemplate): Template => t;
+const NOT_AUTHENTICATED = errorBody('not_authenticated', 'Authentication credentials were not provided.');
+const PAGE_NOT_FOUND = errorBody('page_not_found', 'There is no such page.');
 
 export const handlers = [
   // Like simplejwt: a token that is sent must be valid, even on public endpoints.
-  http.all(`${API}/*`, ({ request }) => {
+  http.untyped.all('http://localhost:3000/api/v1/*', ({ request }) => {
     const header = request.headers.get('Authorization');
     if (header && !new URL(request.url).pathname.includes('/users/auth') && caller(request) === null) {
-      return apiError(401, 'token_not_valid', 'Given token not valid for any token type.');
+      return Response.json(errorBody('token_not_valid', 'Given token not valid for any token type.'), { status: 401 });
     }
     return undefined; // fall through to the endpoint's handler
   }),
 
-  http.get(`${API}/users/`, ({ request }) => {
-    const url = new URL(request.url);
-    const field = url.searchParams.get('case');
-    const value = (url.searchParams.get('value') ?? '').toLowerCase();
-    if (field !== 'email' && field !== 'alias') return apiError(400, 'invalid', 'case must be email or alias.');
-    return HttpResponse.json({ available: !db.users.some((u) => u[field].toLowerCase() === value) });
+  http.get('/api/v1/users/', ({ query, response }) => {
+    const field = query.get('case');
+    const value = (query.get('value') ?? '').toLowerCase();
+    if (field !== 'email' && field !== 'alias') {
+      return response(400).json(errorBody('validation_error', 'case must be email or alias.'));
+    }
+    return response(200).json({ available: !db.users.some((u) => u[field].toLowerCase() === value) });
   }),
 
-  http.post(`${API}/users/`, async ({ request }) => {
-    const body = (await request.json()) as { email: string; alias: string; password: string };
-    if (db.users.some((u) => u.email === body.email)) return apiError(409, 'email_taken', 'This email is already registered.');
-    if (db.users.some((u) => u.alias === body.alias)) return apiError(409, 'alias_taken', 'This alias is already taken.');
+  http.post('/api/v1/users/', async ({ request, response }) => {
+    const body = await request.json();
+    if (db.users.some((u) => u.email === body.email)) {
+      return response(409).json(errorBody('email_taken', 'This email is already registered.'));
+    }
+    if (db.users.some((u) => u.alias === body.alias)) {
+      return response(409).json(errorBody('alias_taken', 'This alias is already taken.'));
+    }
     if (body.password.length < 8) {
-      return apiError(400, 'validation_error', 'Invalid input.', { password: ['This password is too short.'] });
+      return response(400).json(
+        errorBody('weak_password', 'This password is too short.', { password: ['This password is too short.'] }),
+      );
     }
     const user = { id: db.nextId++, ...body };
     db.users.push(user);
-    return HttpResponse.json({ id: user.id, email: user.email, alias: user.alias }, { status: 201 });
+    return response(201).json({ id: user.id, email: user.email, alias: user.alias });
   }),
 
-  http.post(`${API}/users/auth`, async ({ request }) => {
-    const body = (await request.json()) as { email: string; password: string };
+  http.post('/api/v1/users/auth/', async ({ request, response }) => {
+    const body = await request.json();
     const user = db.users.find((u) => u.email === body.email && u.password === body.password);
-    if (!user) return apiError(401, 'invalid_credentials', 'Email or password is wrong.');
+    if (!user) return response(401).json(errorBody('invalid_credentials', 'Email or password is wrong.'));
     const access = `access-${user.id}-${db.nextId++}`;
     const refresh = `refresh-${user.id}-${db.nextId++}`;
     db.accessTokens.set(access, user.id);
     db.refreshTokens.set(refresh, user.id);
-    return HttpResponse.json({ access_token: access, refresh_token: refresh, user: { id: user.id, alias: user.alias } });
+    return response(200).json({ access_token: access, refresh_token: refresh, user: { id: user.id, alias: user.alias } });
   }),
 
-  http.post(`${API}/users/auth/refresh`, async ({ request }) => {
-    const { refresh_token } = (await request.json()) as { refresh_token: string };
+  http.post('/api/v1/users/auth/refresh/', async ({ request, response }) => {
+    const { refresh_token } = await request.json();
     const userId = db.refreshTokens.get(refresh_token);
-    if (!userId) return apiError(401, 'token_not_valid', 'Token is invalid or expired.');
+    if (!userId) return response(401).json(errorBody('token_not_valid', 'Token is invalid or expired.'));
     db.refreshTokens.delete(refresh_token); // rotation
     const access = `access-${userId}-${db.nextId++}`;
     const refresh = `refresh-${userId}-${db.nextId++}`;
     db.accessTokens.set(access, userId);
     db.refreshTokens.set(refresh, userId);
-    return HttpResponse.json({ access_token: access, refresh_token: refresh });
+    return response(200).json({ access_token: access, refresh_token: refresh });
   }),
 
-  http.post(`${API}/users/auth/logout`, async ({ request }) => {
-    const { refresh_token } = (await request.json()) as { refresh_token: string };
+  http.post('/api/v1/users/auth/logout/', async ({ request, response }) => {
+    const { refresh_token } = await request.json();
     db.refreshTokens.delete(refresh_token);
-    return new HttpResponse(null, { status: 204 });
+    return response(204).empty();
   }),
 
-  http.get(`${API}/users/mypage/:case`, ({ request, params }) => {
+  http.get('/api/v1/users/mypage/result/', ({ request, query, response }) => {
     const userId = caller(request);
-    if (!userId) return notAuthenticated();
-    const page = Number(new URL(request.url).searchParams.get('page') ?? '1');
-    const items: unknown[] =
-      params.case === 'result'
-        ? db.jobs.filter((j) => j.ownerId === userId).map(publicJob).reverse()
-        : db.templates.filter((t) => t.ownerId === userId && t.active).map(publicTemplate).reverse();
-    const body = paginate(items, page);
-    return body ? HttpResponse.json(body) : apiError(404, 'page_not_found', 'There is no such page.');
+    if (!userId) return response(401).json(NOT_AUTHENTICATED);
+    const mine = db.jobs.filter((j) => j.ownerId === userId).map(publicJob).reverse();
+    const body = paginate(mine, Number(query.get('page') ?? '1'));
+    return body ? response(200).json(body) : response(404).json(PAGE_NOT_FOUND);
   }),
 
-  http.get(`${API}/emojis/pages/:page`, ({ params }) => {
+  http.get('/api/v1/users/mypage/upload/', ({ request, query, response }) => {
+    const userId = caller(request);
+    if (!userId) return response(401).json(NOT_AUTHENTICATED);
+    const mine = db.templates.filter((t) => t.ownerId === userId && t.active).map(publicTemplate).reverse();
+    const body = paginate(mine, Number(query.get('page') ?? '1'));
+    return body ? response(200).json(body) : response(404).json(PAGE_NOT_FOUND);
+  }),
+
+  http.get('/api/v1/emojis/pages/{page_number}/', ({ params, response }) => {
     const ready = db.templates.filter((t) => t.active && t.status === 'ready').map(publicTemplate).reverse();
-    const body = paginate(ready, Number(params.page));
-    return body ? HttpResponse.json(body) : apiError(404, 'page_not_found', 'There is no such page.');
+    const body = paginate(ready, Number(params.page_number));
+    return body ? response(200).json(body) : response(404).json(PAGE_NOT_FOUND);
   }),
 
-  http.get<PathParams<'id'>>(`${API}/emojis/:id`, ({ params }) => {
-    const template = db.templates.find((t) => t.id === Number(params.id) && t.active);
-    return template ? HttpResponse.json(publicTemplate(template)) : apiError(404, 'not_found', 'No such template.');
+  http.get('/api/v1/emojis/{template_id}/', ({ params, response }) => {
+    const template = db.templates.find((t) => t.id === Number(params.template_id) && t.active);
+    return template
+      ? response(200).json(publicTemplate(template))
+      : response(404).json(errorBody('template_not_found', 'Template not found.'));
   }),
 
-  http.post(`${API}/emojis/`, async ({ request }) => {
+  http.post('/api/v1/emojis/', async ({ request, response }) => {
     const userId = caller(request);
-    if (!userId) return notAuthenticated();
+    if (!userId) return response(401).json(NOT_AUTHENTICATED);
     const form = await request.formData();
     const name = String(form.get('name') ?? '');
-    const missing = EMOTIONS.filter((e) => !(form.get(e) instanceof File));
+    const missing = emotionValues.filter((e) => !(form.get(e) instanceof File));
     if (!name || missing.length) {
-      return apiError(400, 'validation_error', `Missing: ${[...(name ? [] : ['name']), ...missing].join(', ')}.`);
+      return response(400).json(
+        errorBody('validation_error', `Missing: ${[...(name ? [] : ['name']), ...missing].join(', ')}.`),
+      );
     }
     const owner = db.users.find((u) => u.id === userId);
-    const template = { ...makeTemplate({ id: db.nextId++, name, owner_alias: owner?.alias ?? '?' }), status: 'processing' as const, preview_url: null, ownerId: userId, active: true };
+    const template: DbTemplate = {
+      ...makeTemplate({ id: db.nextId++, name, owner_alias: owner?.alias ?? '?' }),
+      status: 'processing',
+      preview_url: null,
+      ownerId: userId,
+      active: true,
+    };
     db.templates.push(template);
-    return HttpResponse.json(publicTemplate(template), { status: 202 });
+    return response(202).json(publicTemplate(template));
   }),
 
-  http.delete(`${API}/emojis/:id`, ({ request, params }) => {
+  http.delete('/api/v1/emojis/{template_id}/', ({ request, params, response }) => {
     const userId = caller(request);
-    if (!userId) return notAuthenticated();
-    const template = db.templates.find((t) => t.id === Number(params.id) && t.active);
-    if (!template) return apiError(404, 'not_found', 'No such template.');
-    if (template.ownerId !== userId) return apiError(403, 'forbidden', 'Only the owner can delete a template.');
+    if (!userId) return response(401).json(NOT_AUTHENTICATED);
+    const template = db.templates.find((t) => t.id === Number(params.template_id) && t.active);
+    if (!template) return response(404).json(errorBody('template_not_found', 'Template not found.'));
+    if (template.ownerId !== userId) {
+      return response(403).json(errorBody('forbidden', 'Only the owner can delete a template.'));
+    }
     template.active = false;
-    return new HttpResponse(null, { status: 204 });
+    return response(204).empty();
   }),
 
-  http.post(`${API}/faces/tasks/`, async ({ request }) => {
+  http.post('/api/v1/faces/tasks/', async ({ request, response }) => {
     const userId = caller(request);
-    if (!userId) return notAuthenticated();
+    if (!userId) return response(401).json(NOT_AUTHENTICATED);
     const form = await request.formData();
     const template = db.templates.find((t) => t.id === Number(form.get('emoji_id')) && t.active);
-    if (!template) return apiError(400, 'validation_error', 'No such template.');
-    if (!(form.get('image') instanceof File)) return apiError(400, 'validation_error', 'image is required.');
+    if (!template) return response(404).json(errorBody('template_not_found', 'Template not found.'));
+    if (!(form.get('image') instanceof File)) {
+      return response(400).json(errorBody('validation_error', 'image: No file was submitted.'));
+    }
     const taskId = `00000000-0000-4000-8000-${String(db.nextId++).padStart(12, '0')}`;
     db.jobs.push({
-      task_id: taskId, status: 'pending', error: '', ownerId: userId, polls: 0,
-      template: { id: template.id, name: template.name }, created_at: new Date().toISOString(), finished_at: null,
-      input_url: `${MEDIA}/in-${taskId}`, result: null,
+      ...makeJob({ task_id: taskId, template: { id: template.id, name: template.name }, created_at: new Date().toISOString() }),
+      ownerId: userId,
+      polls: 0,
     });
-    return HttpResponse.json({ task_id: taskId, status: 'pending' }, { status: 202 });
+    return response(202).json({ task_id: taskId, status: 'pending' });
   }),
 
   // A job moves on one step each time it is polled: pending -> running -> done.
-  http.get(`${API}/faces/tasks/:taskId`, ({ request, params }) => {
+  http.get('/api/v1/faces/tasks/{task_id}/', ({ request, params, response }) => {
     const userId = caller(request);
-    if (!userId) return notAuthenticated();
-    const job = db.jobs.find((j) => j.task_id === params.taskId && j.ownerId === userId);
-    if (!job) return apiError(404, 'not_found', 'No such task.');
+    if (!userId) return response(401).json(NOT_AUTHENTICATED);
+    const job = db.jobs.find((j) => j.task_id === params.task_id && j.ownerId === userId);
+    if (!job) return response(404).json(errorBody('task_not_found', 'Task not found.'));
     job.polls += 1;
     if (job.status === 'pending' && job.polls >= 1) job.status = 'running';
     else if (job.status === 'running' && job.polls >= 2) {
@@ -162,63 +183,69 @@ export const handlers = [
       const faces = job.plannedFaces ?? [{ box: [100, 80, 120, 120], emotion: 'happy', scores: scores('happy'), overridden: false }];
       job.result = { image_url: `${MEDIA}/out-${job.task_id}.jpg`, width: 640, height: 480, faces, summary: summarize(faces) };
     }
-    return HttpResponse.json(publicJob(job));
+    return response(200).json(publicJob(job));
   }),
 
   // Like main_server: a new job on the same faces, the named ones changed and marked.
-  http.post(`${API}/faces/tasks/:taskId/rerender`, async ({ request, params }) => {
+  http.post('/api/v1/faces/tasks/{task_id}/rerender/', async ({ request, params, response }) => {
     const userId = caller(request);
-    if (!userId) return notAuthenticated();
-    const source = db.jobs.find((j) => j.task_id === params.taskId && j.ownerId === userId);
-    if (!source) return apiError(404, 'task_not_found', 'Task not found.');
-    if (source.status !== 'done' || !source.result) return apiError(409, 'task_not_done', 'Only a finished result can be re-rendered.');
-    const { overrides } = (await request.json()) as { overrides: Record<string, Emotion> };
+    if (!userId) return response(401).json(NOT_AUTHENTICATED);
+    const source = db.jobs.find((j) => j.task_id === params.task_id && j.ownerId === userId);
+    if (!source) return response(404).json(errorBody('task_not_found', 'Task not found.'));
+    if (source.status !== 'done' || !source.result) {
+      return response(409).json(errorBody('task_not_done', 'Only a finished result can be re-rendered.'));
+    }
+    const { overrides } = await request.json();
     const faces = source.result.faces;
     const bad = Object.keys(overrides).find((i) => Number(i) >= faces.length);
     if (bad !== undefined) {
-      return apiError(400, 'invalid_overrides', `There is no face ${bad}.`, { overrides: [`There is no face ${bad}.`] });
+      return response(400).json(errorBody('invalid_overrides', `There is no face ${bad}.`, { overrides: [`There is no face ${bad}.`] }));
     }
     const taskId = `00000000-0000-4000-8000-${String(db.nextId++).padStart(12, '0')}`;
     db.jobs.push({
-      task_id: taskId, status: 'pending', error: '', ownerId: userId, polls: 0,
-      template: source.template, created_at: new Date().toISOString(), finished_at: null,
-      input_url: `${MEDIA}/in-${taskId}`, result: null, rerender_of: source.task_id, share_url: null,
-      plannedFaces: faces.map((f, i) => {
+      ...makeJob({ task_id: taskId, template: source.template, created_at: new Date().toISOString(), rerender_of: source.task_id }),
+      ownerId: userId,
+      polls: 0,
+      plannedFaces: faces.map((face, i) => {
         const chosen = overrides[String(i)];
-        return chosen ? { ...f, emotion: chosen, overridden: true } : f;
+        return chosen ? { ...face, emotion: chosen, overridden: true } : face;
       }),
     });
-    return HttpResponse.json({ task_id: taskId, status: 'pending' }, { status: 202 });
+    return response(202).json({ task_id: taskId, status: 'pending' });
   }),
 
-  http.post(`${API}/faces/tasks/:taskId/share`, ({ request, params }) => {
+  http.post('/api/v1/faces/tasks/{task_id}/share/', ({ request, params, response }) => {
     const userId = caller(request);
-    if (!userId) return notAuthenticated();
-    const job = db.jobs.find((j) => j.task_id === params.taskId && j.ownerId === userId);
-    if (!job) return apiError(404, 'task_not_found', 'Task not found.');
-    if (job.status !== 'done') return apiError(409, 'task_not_done', 'Only a finished result can be shared.');
-    const created = !job.share_url;
-    job.share_url ??= `http://localhost:3000/s/share-${db.nextId++}`;
-    return HttpResponse.json({ share_url: job.share_url }, { status: created ? 201 : 200 });
+    if (!userId) return response(401).json(NOT_AUTHENTICATED);
+    const job = db.jobs.find((j) => j.task_id === params.task_id && j.ownerId === userId);
+    if (!job) return response(404).json(errorBody('task_not_found', 'Task not found.'));
+    if (job.status !== 'done') return response(409).json(errorBody('task_not_done', 'Only a finished result can be shared.'));
+    if (job.share_url) return response(200).json({ share_url: job.share_url });
+    job.share_url = `http://localhost:3000/s/share-${db.nextId++}`;
+    return response(201).json({ share_url: job.share_url });
   }),
 
-  http.delete(`${API}/faces/tasks/:taskId/share`, ({ request, params }) => {
+  http.delete('/api/v1/faces/tasks/{task_id}/share/', ({ request, params, response }) => {
     const userId = caller(request);
-    if (!userId) return notAuthenticated();
-    const job = db.jobs.find((j) => j.task_id === params.taskId && j.ownerId === userId);
-    if (!job) return apiError(404, 'task_not_found', 'Task not found.');
+    if (!userId) return response(401).json(NOT_AUTHENTICATED);
+    const job = db.jobs.find((j) => j.task_id === params.task_id && j.ownerId === userId);
+    if (!job) return response(404).json(errorBody('task_not_found', 'Task not found.'));
     job.share_url = null;
-    return new HttpResponse(null, { status: 204 });
+    return response(204).empty();
   }),
 
-  http.delete(`${API}/users/me`, async ({ request }) => {
+  http.delete('/api/v1/users/me/', async ({ request, response }) => {
     const userId = caller(request);
-    if (!userId) return notAuthenticated();
-    const { password } = (await request.json()) as { password?: string };
+    if (!userId) return response(401).json(NOT_AUTHENTICATED);
+    const { password } = await request.json();
+    if (!password) {
+      return response(400).json(errorBody('validation_error', 'password: This field is required.', { password: ['This field is required.'] }));
+    }
     const user = db.users.find((u) => u.id === userId);
-    if (!password) return apiError(400, 'validation_error', 'password: This field is required.', { password: ['This field is required.'] });
     if (!user || user.password !== password) {
-      return apiError(400, 'wrong_password', 'The password is wrong; nothing was deleted.', { password: ['The password is wrong.'] });
+      return response(400).json(
+        errorBody('wrong_password', 'The password is wrong; nothing was deleted.', { password: ['The password is wrong.'] }),
+      );
     }
     db.users = db.users.filter((u) => u.id !== userId);
     db.jobs = db.jobs.filter((j) => j.ownerId !== userId);
@@ -226,8 +253,8 @@ export const handlers = [
     for (const tokens of [db.accessTokens, db.refreshTokens]) {
       for (const [token, id] of tokens) if (id === userId) tokens.delete(token);
     }
-    return new HttpResponse(null, { status: 204 });
+    return response(204).empty();
   }),
 
-  http.get(`${API}/faces/ranking`, () => HttpResponse.json(db.ranking)),
+  http.get('/api/v1/faces/ranking/', ({ response }) => response(200).json(db.ranking)),
 ];

@@ -1,13 +1,14 @@
 import { baseApi } from '@/lib/api-client';
+import { apiPath } from '@/lib/api-paths';
 import { loggedIn } from '@/lib/session';
-import type { LoginResponse } from '@/types/api';
+import type { LoginOutput } from '@/types/openapi';
 
 export type LoginInput = { email: string; password: string };
 
 const loginApi = baseApi.injectEndpoints({
   endpoints: (build) => ({
-    login: build.mutation<LoginResponse, LoginInput>({
-      query: (body) => ({ url: '/users/auth', method: 'POST', body }),
+    login: build.mutation<LoginOutput, LoginInput>({
+      query: (body) => ({ url: apiPath('/users/auth/'), method: 'POST', body }),
       extraOptions: { inlineErrors: true },
       async onQueryStarted(_input, { dispatch, queryFulfilled }) {
         try {

@@ -1,4 +1,5 @@
 import { baseApi } from '@/lib/api-client';
+import { apiPath } from '@/lib/api-paths';
 import { loggedOut } from '@/lib/session';
 
 const logoutApi = baseApi.injectEndpoints({
@@ -8,7 +9,7 @@ const logoutApi = baseApi.injectEndpoints({
       queryFn: async ({ refreshToken }, _api, _extraOptions, baseQuery) => {
         if (refreshToken) {
           const result = await baseQuery({
-            url: '/users/auth/logout',
+            url: apiPath('/users/auth/logout/'),
             method: 'POST',
             body: { refresh_token: refreshToken },
           });

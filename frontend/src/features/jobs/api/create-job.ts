@@ -1,16 +1,17 @@
 import { baseApi } from '@/lib/api-client';
-import type { JobCreated } from '@/types/api';
+import { apiPath } from '@/lib/api-paths';
+import type { JobCreateOutput } from '@/types/openapi';
 
 export type CreateJobInput = { templateId: number; image: File };
 
 const createJobApi = baseApi.injectEndpoints({
   endpoints: (build) => ({
-    createJob: build.mutation<JobCreated, CreateJobInput>({
+    createJob: build.mutation<JobCreateOutput, CreateJobInput>({
       query: ({ templateId, image }) => {
         const body = new FormData();
         body.append('emoji_id', String(templateId));
         body.append('image', image);
-        return { url: '/faces/tasks/', method: 'POST', body };
+        return { url: apiPath('/faces/tasks/'), method: 'POST', body };
       },
       extraOptions: { inlineErrors: true },
     }),

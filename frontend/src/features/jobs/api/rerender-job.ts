@@ -1,13 +1,16 @@
 import { baseApi } from '@/lib/api-client';
-import type { JobCreated, RerenderInput } from '@/types/api';
+import { apiPath } from '@/lib/api-paths';
+import type { JobRerenderInputRequest, JobRerenderOutput } from '@/types/openapi';
+
+export type RerenderJobInput = { taskId: string } & JobRerenderInputRequest;
 
 const rerenderJobApi = baseApi.injectEndpoints({
   endpoints: (build) => ({
-    rerenderJob: build.mutation<JobCreated, RerenderInput>({
+    rerenderJob: build.mutation<JobRerenderOutput, RerenderJobInput>({
       query: ({ taskId, overrides }) => ({
-        url: `/faces/tasks/${encodeURIComponent(taskId)}/rerender`,
+        url: apiPath('/faces/tasks/{task_id}/rerender/', { task_id: taskId }),
         method: 'POST',
-        body: { overrides },
+        body: { overrides } satisfies JobRerenderInputRequest,
       }),
       invalidatesTags: ['MyResults'],
     }),

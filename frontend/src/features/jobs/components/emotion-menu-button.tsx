@@ -6,7 +6,7 @@ import MenuItem from '@mui/material/MenuItem';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { EMOTIONS, type Emotion } from '@/types/api';
+import { emotionValues, type Emotion } from '@/types/openapi';
 
 /** A face's emotion as a chip; clicking it offers the seven emotions to paste instead. */
 export function EmotionMenuButton({
@@ -47,7 +47,7 @@ export function EmotionMenuButton({
         data-testid="face-emotion"
       />
       <Menu id={menuId} anchorEl={anchor} open={open} onClose={() => setAnchor(null)}>
-        {EMOTIONS.map((option) => (
+        {emotionValues.map((option) => (
           <MenuItem
             key={option}
             role="menuitemradio"

@@ -5,17 +5,17 @@ import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
 import { useTranslation } from 'react-i18next';
 
-import { EMOTIONS, type Emotion, type Face } from '@/types/api';
+import { emotionValues, type Emotion, type Face } from '@/types/openapi';
 
 import { EmotionMenuButton } from './emotion-menu-button';
 
 function ScoreBars({ face, index }: { face: Face; index: number }) {
   const { t } = useTranslation();
   // the bar of what the models read, also when the user chose another emotion
-  const read = EMOTIONS.reduce((best, e) => ((face.scores[e] ?? 0) > (face.scores[best] ?? 0) ? e : best), EMOTIONS[0]);
+  const read = emotionValues.reduce((best, e) => ((face.scores[e] ?? 0) > (face.scores[best] ?? 0) ? e : best));
   return (
     <Box component="dl" sx={{ m: 0, display: 'grid', gridTemplateColumns: 'auto 1fr 3.5em', columnGap: 1, rowGap: 0.5, alignItems: 'center' }}>
-      {EMOTIONS.map((emotion) => {
+      {emotionValues.map((emotion) => {
         const score = face.scores[emotion] ?? 0;
         const percent = Math.round(score * 100);
         const label = t(`emotion.${emotion}`);

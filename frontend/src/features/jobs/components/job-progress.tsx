@@ -7,7 +7,7 @@ import Typography from '@mui/material/Typography';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import type { JobStatus } from '@/types/api';
+import type { JobStatus } from '@/types/openapi';
 
 const STEPS = ['uploaded', 'pending', 'running', 'done'] as const;
 const ACTIVE: Record<JobStatus, number> = { pending: 1, running: 2, done: 4, failed: 2, expired: 4 };

@@ -13,7 +13,7 @@ import { ErrorAlert } from '@/components/ui/error-alert';
 import { env } from '@/config/env';
 import { useAppDispatch } from '@/hooks/store';
 import { baseApi } from '@/lib/api-client';
-import type { Emotion, FacesSummary, Job } from '@/types/api';
+import type { Emotion, FacesSummary, Job } from '@/types/openapi';
 
 import { useGetJobQuery } from '../api/get-job';
 import { useRerenderJobMutation } from '../api/rerender-job';

@@ -9,10 +9,9 @@ import { useTranslation } from 'react-i18next';
 import { VisuallyHiddenInput } from '@/components/ui/visually-hidden-input';
 import { useObjectUrl } from '@/hooks/use-object-url';
 import { toApiError } from '@/lib/api-error';
+import { isAcceptedPicture, PICTURE_ACCEPT } from '@/lib/pictures';
 
 import { useCreateJobMutation } from '../api/create-job';
-
-const ACCEPT = 'image/jpeg,image/png,image/webp,image/gif,image/bmp,image/tiff';
 
 /** Pick a photo, see it, start the job; the caller decides where to show progress. */
 export function PhotoForm({ templateId, onStarted }: { templateId: number; onStarted: (taskId: string) => void }) {
@@ -26,7 +25,7 @@ export function PhotoForm({ templateId, onStarted }: { templateId: number; onSta
 
   function pick(file: File | null) {
     // the server checks too; this only saves an upload that cannot work
-    const ok = !file || file.type === '' || file.type.startsWith('image/');
+    const ok = !file || isAcceptedPicture(file);
     setNotImage(!ok);
     setPhoto(ok ? file : null);
   }
@@ -75,7 +74,7 @@ export function PhotoForm({ templateId, onStarted }: { templateId: number; onSta
         <VisuallyHiddenInput
           id={inputId}
           type="file"
-          accept={ACCEPT}
+          accept={PICTURE_ACCEPT}
           aria-label={t('use.photo')}
           onChange={(e) => pick(e.target.files?.[0] ?? null)}
         />

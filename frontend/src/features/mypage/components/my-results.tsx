@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink } from 'react-router';
 
-import type { Job } from '@/types/api';
+import type { Job } from '@/types/openapi';
 
 import { useGetMyResultsQuery } from '../api/get-my-results';
 import { PagedSection } from './paged-section';

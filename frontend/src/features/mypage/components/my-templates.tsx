@@ -6,7 +6,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { env } from '@/config/env';
-import type { EmojiTemplate } from '@/types/api';
+import type { Template } from '@/types/openapi';
 
 import { useGetMyUploadsQuery } from '../api/get-my-uploads';
 import { PagedSection } from './paged-section';
@@ -14,7 +14,7 @@ import { PagedSection } from './paged-section';
 const STATUS_COLOR = { ready: 'success', processing: 'default', failed: 'error' } as const;
 
 /** My templates with their status; `actions` renders e.g. the delete button for each. */
-export function MyTemplates({ actions }: { actions: (template: EmojiTemplate) => ReactNode }) {
+export function MyTemplates({ actions }: { actions: (template: Template) => ReactNode }) {
   const { t } = useTranslation();
   const [page, setPage] = useState(1);
   const [pollingInterval, setPollingInterval] = useState(0);

@@ -5,17 +5,17 @@ import type { ReactNode } from 'react';
 
 import { ErrorAlert } from '@/components/ui/error-alert';
 import { PagePagination } from '@/components/ui/page-pagination';
-import type { Page } from '@/types/api';
+import type { JobPage, TemplatePage } from '@/types/openapi';
 
-type QueryState<T> = {
-  data?: Page<T>;
+type QueryState<P extends JobPage | TemplatePage> = {
+  data?: P;
   error?: Parameters<typeof ErrorAlert>[0]['error'];
   isLoading: boolean;
   refetch: () => void;
 };
 
 /** A heading, a paged list from the API, and what to say when it is empty. */
-export function PagedSection<T>({
+export function PagedSection<P extends JobPage | TemplatePage>({
   id,
   heading,
   empty,
@@ -27,10 +27,10 @@ export function PagedSection<T>({
   id: string;
   heading: string;
   empty: ReactNode;
-  query: QueryState<T>;
+  query: QueryState<P>;
   page: number;
   onPageChange: (page: number) => void;
-  children: (items: T[]) => ReactNode;
+  children: (items: P['results']) => ReactNode;
 }) {
   const { data, error, isLoading, refetch } = query;
   return (

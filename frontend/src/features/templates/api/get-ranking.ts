@@ -1,10 +1,11 @@
 import { baseApi } from '@/lib/api-client';
-import type { RankingEntry } from '@/types/api';
+import { apiPath } from '@/lib/api-paths';
+import type { RankingOutput } from '@/types/openapi';
 
 const getRankingApi = baseApi.injectEndpoints({
   endpoints: (build) => ({
-    getRanking: build.query<RankingEntry[], void>({
-      query: () => '/faces/ranking',
+    getRanking: build.query<RankingOutput[], void>({
+      query: () => apiPath('/faces/ranking/'),
       providesTags: ['Ranking'],
       // the page shows the error in place, with a retry
       extraOptions: { inlineErrors: true },

@@ -13,7 +13,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { toApiError } from '@/lib/api-error';
-import { EMOTIONS, type Emotion, type EmojiTemplate } from '@/types/api';
+import { emotionValues, type Emotion, type Template } from '@/types/openapi';
 
 import { useCreateTemplateMutation } from '../api/create-template';
 import { EmotionPicker } from './emotion-picker';
@@ -21,7 +21,7 @@ import { TemplateProcessing } from './template-processing';
 
 const NAME_MAX = 50;
 type Files = Record<Emotion, File | null>;
-const noFiles = (): Files => Object.fromEntries(EMOTIONS.map((e) => [e, null])) as Files;
+const noFiles = (): Files => Object.fromEntries(emotionValues.map((e) => [e, null])) as Files;
 
 export function CreateTemplateDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
@@ -29,12 +29,12 @@ export function CreateTemplateDialog({ open, onClose }: { open: boolean; onClose
   const [name, setName] = useState('');
   const [files, setFiles] = useState<Files>(noFiles);
   const [submitted, setSubmitted] = useState(false);
-  const [created, setCreated] = useState<EmojiTemplate | null>(null);
+  const [created, setCreated] = useState<Template | null>(null);
   const [createTemplate, { isLoading, error, reset }] = useCreateTemplateMutation();
   const apiError = toApiError(error);
 
   const nameProblem = !name.trim() ? t('create.nameRequired') : null;
-  const missing = EMOTIONS.filter((e) => !files[e]);
+  const missing = emotionValues.filter((e) => !files[e]);
 
   function close() {
     setName('');
@@ -93,7 +93,7 @@ export function CreateTemplateDialog({ open, onClose }: { open: boolean; onClose
                 gridTemplateColumns: { xs: 'repeat(3, minmax(0, 1fr))', sm: 'repeat(4, minmax(0, 1fr))', md: 'repeat(7, minmax(0, 1fr))' },
               }}
             >
-              {EMOTIONS.map((emotion) => (
+              {emotionValues.map((emotion) => (
                 <EmotionPicker
                   key={emotion}
                   emotion={emotion}

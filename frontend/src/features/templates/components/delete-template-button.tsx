@@ -9,12 +9,12 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { toApiError } from '@/lib/api-error';
-import type { EmojiTemplate } from '@/types/api';
+import type { Template } from '@/types/openapi';
 
 import { useDeleteTemplateMutation } from '../api/delete-template';
 
 /** Delete with a confirmation; results already made with the template keep working (soft delete). */
-export function DeleteTemplateButton({ template, onDeleted }: { template: EmojiTemplate; onDeleted?: () => void }) {
+export function DeleteTemplateButton({ template, onDeleted }: { template: Template; onDeleted?: () => void }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [deleteTemplate, { isLoading, error, reset }] = useDeleteTemplateMutation();

@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next';
 
 import { VisuallyHiddenInput } from '@/components/ui/visually-hidden-input';
 import { useObjectUrl } from '@/hooks/use-object-url';
-import type { Emotion } from '@/types/api';
+import { PICTURE_ACCEPT } from '@/lib/pictures';
+import type { Emotion } from '@/types/openapi';
 
 /** One of the seven tiles: click (or drop a file on the input) to choose the picture for an emotion. */
 export function EmotionPicker({
@@ -63,7 +64,7 @@ export function EmotionPicker({
       <VisuallyHiddenInput
         id={id}
         type="file"
-        accept="image/*"
+        accept={PICTURE_ACCEPT}
         aria-label={t('create.pickerLabel', { emotion: emotionName })}
         aria-invalid={missing}
         onChange={(e) => onChange(e.target.files?.[0] ?? null)}

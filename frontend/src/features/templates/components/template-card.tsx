@@ -6,9 +6,9 @@ import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { useTranslation } from 'react-i18next';
 
-import type { EmojiTemplate } from '@/types/api';
+import type { Template } from '@/types/openapi';
 
-export function TemplateCard({ template, onUse }: { template: EmojiTemplate; onUse: (t: EmojiTemplate) => void }) {
+export function TemplateCard({ template, onUse }: { template: Template; onUse: (t: Template) => void }) {
   const { t } = useTranslation();
   return (
     <Card variant="outlined" sx={{ height: '100%', display: 'flex', flexDirection: 'column' }}>

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '@/components/ui/error-alert';
 import { PagePagination } from '@/components/ui/page-pagination';
 import { env } from '@/config/env';
-import type { EmojiTemplate } from '@/types/api';
+import type { Template } from '@/types/openapi';
 
 import { useGetTemplatesPageQuery } from '../api/get-templates-page';
 import { TemplateCard } from './template-card';
@@ -24,7 +24,7 @@ export function TemplateGallery({
 }: {
   page: number;
   onPageChange: (page: number) => void;
-  onUse: (template: EmojiTemplate) => void;
+  onUse: (template: Template) => void;
 }) {
   const { t } = useTranslation();
   const { data, error, isLoading, isFetching, refetch } = useGetTemplatesPageQuery(page);

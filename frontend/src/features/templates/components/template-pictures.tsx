@@ -2,10 +2,10 @@ import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { useTranslation } from 'react-i18next';
 
-import { EMOTIONS, type EmojiTemplate } from '@/types/api';
+import { emotionValues, type Template } from '@/types/openapi';
 
 /** The seven pictures of a template in a row, each captioned with its emotion. */
-export function TemplatePictures({ template }: { template: EmojiTemplate }) {
+export function TemplatePictures({ template }: { template: Template }) {
   const { t } = useTranslation();
   return (
     <Box
@@ -13,7 +13,7 @@ export function TemplatePictures({ template }: { template: EmojiTemplate }) {
       aria-label={t('templates.picturesOf', { name: template.name })}
       sx={{ listStyle: 'none', p: 0, m: 0, display: 'grid', gap: 1, gridTemplateColumns: { xs: 'repeat(4, minmax(0, 1fr))', sm: 'repeat(7, minmax(0, 1fr))' } }}
     >
-      {EMOTIONS.map((emotion) => {
+      {emotionValues.map((emotion) => {
         const image = template.images[emotion];
         const src = image?.cutout_url ?? image?.original_url;
         const label = t(`emotion.${emotion}`);

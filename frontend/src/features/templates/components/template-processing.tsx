@@ -9,12 +9,12 @@ import { ErrorAlert } from '@/components/ui/error-alert';
 import { env } from '@/config/env';
 import { baseApi } from '@/lib/api-client';
 import { useAppDispatch } from '@/hooks/store';
-import { EMOTIONS, type EmojiTemplate } from '@/types/api';
+import { emotionValues, type Template } from '@/types/openapi';
 
 import { useGetTemplateQuery } from '../api/get-template';
 
 /** Polls a new template until its cut-outs are made, then shows them (or why they failed). */
-export function TemplateProcessing({ created }: { created: EmojiTemplate }) {
+export function TemplateProcessing({ created }: { created: Template }) {
   const { t } = useTranslation();
   const dispatch = useAppDispatch();
   const { data, error } = useGetTemplateQuery(created.id, {
@@ -54,7 +54,7 @@ export function TemplateProcessing({ created }: { created: EmojiTemplate }) {
         {t('create.ready', { name: template.name })}
       </Alert>
       <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(72px, 1fr))', gap: 1 }}>
-        {EMOTIONS.map((emotion) => {
+        {emotionValues.map((emotion) => {
           const image = template.images[emotion];
           const src = image?.cutout_url ?? image?.original_url;
           return src ? (

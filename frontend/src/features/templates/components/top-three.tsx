@@ -6,7 +6,7 @@ import Typography from '@mui/material/Typography';
 import { useTranslation } from 'react-i18next';
 
 import { ErrorAlert } from '@/components/ui/error-alert';
-import type { RankingEntry } from '@/types/api';
+import type { RankingOutput } from '@/types/openapi';
 
 import { useGetRankingQuery } from '../api/get-ranking';
 
@@ -15,7 +15,7 @@ const MEDALS = ['#E6B422', '#A8A9AD', '#C07A3E'] as const;
 const PODIUM_ORDER = [1, 0, 2];
 const PODIUM_HEIGHT = [1, 0.8, 0.65];
 
-function PodiumPlace({ entry, rank, onUse }: { entry: RankingEntry; rank: number; onUse: (id: number, name: string) => void }) {
+function PodiumPlace({ entry, rank, onUse }: { entry: RankingOutput; rank: number; onUse: (id: number, name: string) => void }) {
   const { t } = useTranslation();
   return (
     <Paper

@@ -1,11 +1,9 @@
 import { screen, waitFor } from '@testing-library/react';
-import { http, HttpResponse } from 'msw';
 
 import { db } from '@/testing/mocks/db';
+import { http } from '@/testing/mocks/http';
 import { server } from '@/testing/mocks/server';
 import { renderApp } from '@/testing/test-utils';
-
-const API = 'http://localhost:3000/api/v1';
 
 describe('sign up', () => {
   it('says an alias is taken as the user types, after a pause', async () => {
@@ -20,9 +18,9 @@ describe('sign up', () => {
   it('asks the API only once the user stops typing', async () => {
     const seen: string[] = [];
     server.use(
-      http.get(`${API}/users/`, ({ request }) => {
-        seen.push(new URL(request.url).searchParams.get('value') ?? '');
-        return HttpResponse.json({ available: true });
+      http.get('/api/v1/users/', ({ query, response }) => {
+        seen.push(query.get('value') ?? '');
+        return response(200).json({ available: true });
       }),
     );
     const { events } = await renderApp('/register');
@@ -51,7 +49,7 @@ describe('sign up', () => {
   });
 
   it('shows the API message when the email is already registered', async () => {
-    server.use(http.get(`${API}/users/`, () => HttpResponse.json({ available: true })));
+    server.use(http.get('/api/v1/users/', ({ response }) => response(200).json({ available: true })));
     db.users.push({ id: 50, email: 'taken@example.com', alias: 'someone', password: 'x' });
     const { events } = await renderApp('/register');
     await events.type(screen.getByLabelText('Email'), 'taken@example.com');

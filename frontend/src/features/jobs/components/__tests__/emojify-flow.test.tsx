@@ -1,11 +1,10 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { http, HttpResponse } from 'msw';
+import { HttpResponse } from 'msw';
 
-import { db, scores } from '@/testing/mocks/db';
+import { db, makeJob, scores } from '@/testing/mocks/db';
+import { errorBody, http } from '@/testing/mocks/http';
 import { server } from '@/testing/mocks/server';
 import { pngFile, renderApp } from '@/testing/test-utils';
-
-const API = 'http://localhost:3000/api/v1';
 
 function jpeg(name = 'party.jpg') {
   return new File([new Uint8Array([0xff, 0xd8, 0xff, 0xe0])], name, { type: 'image/jpeg' });
@@ -27,7 +26,16 @@ describe('use a template', () => {
     const input = await screen.findByLabelText('Photo');
     // the picker's accept list can be bypassed (drag and drop, "All files")
     fireEvent.change(input, { target: { files: [new File(['hello'], 'notes.txt', { type: 'text/plain' })] } });
-    expect(screen.getByText('That file is not a picture. Choose a JPEG, PNG or WebP photo.')).toBeInTheDocument();
+    expect(screen.getByText('That file is not a picture we can read. Choose a JPEG, PNG, WebP, GIF or BMP photo.')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Emojify' })).toBeDisabled();
+  });
+
+  it('offers and sends only the picture formats the servers accept (no TIFF)', async () => {
+    await renderApp('/templates/1', { loggedInAs: 'mina' });
+    const input = await screen.findByLabelText('Photo');
+    expect(input).toHaveAttribute('accept', 'image/bmp,image/gif,image/jpeg,image/png,image/webp');
+    fireEvent.change(input, { target: { files: [new File(['II*'], 'scan.tif', { type: 'image/tiff' })] } });
+    expect(screen.getByText(/not a picture we can read/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Emojify' })).toBeDisabled();
   });
 
@@ -51,12 +59,13 @@ describe('use a template', () => {
     const { user } = await renderApp('/results/job-1', { loggedInAs: 'mina' });
     void user;
     server.use(
-      http.get(`${API}/faces/tasks/:id`, () =>
-        HttpResponse.json({
-          task_id: 'job-1', status: 'done', error: '', message: 'No face found in this photo.',
-          template: { id: 1, name: 'Noto' }, created_at: '2026-11-25T09:00:00Z', finished_at: '2026-11-25T09:00:03Z',
-          input_url: 'http://localhost:3000/m/in', result: { image_url: 'http://localhost:3000/m/out.png', width: 10, height: 10, faces: [], summary: { faces: 0, by_emotion: {} } },
-        }),
+      http.get('/api/v1/faces/tasks/{task_id}/', ({ response }) =>
+        response(200).json(
+          makeJob({
+            task_id: 'job-1', status: 'done', message: 'No face found in this photo.', finished_at: '2026-11-25T09:00:03Z',
+            result: { image_url: 'http://localhost:3000/m/out.png', width: 10, height: 10, faces: [], summary: { faces: 0, by_emotion: {} } },
+          }),
+        ),
       ),
     );
     expect(await screen.findByText('No face found in this photo.')).toBeInTheDocument();
@@ -66,8 +75,8 @@ describe('use a template', () => {
 
   it('shows why a job failed', async () => {
     server.use(
-      http.get(`${API}/faces/tasks/:id`, () =>
-        HttpResponse.json({ task_id: 'job-2', status: 'failed', error: 'The photo is corrupt.', result: null }),
+      http.get('/api/v1/faces/tasks/{task_id}/', ({ response }) =>
+        response(200).json(makeJob({ task_id: 'job-2', status: 'failed', error: 'The photo is corrupt.' })),
       ),
     );
     await renderApp('/results/job-2', { loggedInAs: 'mina' });
@@ -76,8 +85,8 @@ describe('use a template', () => {
 
   it('shows the API message when the upload is refused', async () => {
     server.use(
-      http.post(`${API}/faces/tasks/`, () =>
-        HttpResponse.json({ error: { code: 'not_an_image', message: 'This file is not an image we can read.' } }, { status: 400 }),
+      http.post('/api/v1/faces/tasks/', ({ response }) =>
+        response(400).json(errorBody('invalid_image', 'This file is not an image we can read.')),
       ),
     );
     const { events } = await renderApp('/templates/1', { loggedInAs: 'mina' });
@@ -88,17 +97,19 @@ describe('use a template', () => {
 
   it('lists several faces with their own emotions', async () => {
     server.use(
-      http.get(`${API}/faces/tasks/:id`, () =>
-        HttpResponse.json({
-          task_id: 'job-3', status: 'done', error: '', result: {
-            image_url: 'http://localhost:3000/m/out.png', width: 10, height: 10,
-            faces: [
-              { box: [0, 0, 5, 5], emotion: 'sad', scores: scores('sad'), overridden: false },
-              { box: [5, 5, 5, 5], emotion: 'surprise', scores: scores('surprise'), overridden: false },
-            ],
-            summary: { faces: 2, by_emotion: { sad: 1, surprise: 1 } },
-          },
-        }),
+      http.get('/api/v1/faces/tasks/{task_id}/', ({ response }) =>
+        response(200).json(
+          makeJob({
+            task_id: 'job-3', status: 'done', result: {
+              image_url: 'http://localhost:3000/m/out.png', width: 10, height: 10,
+              faces: [
+                { box: [0, 0, 5, 5], emotion: 'sad', scores: scores('sad'), overridden: false },
+                { box: [5, 5, 5, 5], emotion: 'surprise', scores: scores('surprise'), overridden: false },
+              ],
+              summary: { faces: 2, by_emotion: { sad: 1, surprise: 1 } },
+            },
+          }),
+        ),
       ),
     );
     await renderApp('/results/job-3', { loggedInAs: 'mina' });
@@ -109,17 +120,19 @@ describe('use a template', () => {
 
   it('downloads the result named after its real image type', async () => {
     server.use(
-      http.get(`${API}/faces/tasks/:id`, () =>
-        HttpResponse.json({
-          task_id: 'abcdef12-job', status: 'done', error: '',
-          result: {
-            image_url: 'http://localhost:3000/api/v1/media/signed-token', width: 10, height: 10, faces: [],
-            summary: { faces: 0, by_emotion: {} },
-          },
-        }),
+      http.get('/api/v1/faces/tasks/{task_id}/', ({ response }) =>
+        response(200).json(
+          makeJob({
+            task_id: 'abcdef12-job', status: 'done',
+            result: {
+              image_url: 'http://localhost:3000/api/v1/media/signed-token/', width: 10, height: 10, faces: [],
+              summary: { faces: 0, by_emotion: {} },
+            },
+          }),
+        ),
       ),
-      http.get('http://localhost:3000/api/v1/media/signed-token', () =>
-        new HttpResponse(new Uint8Array([0xff, 0xd8, 0xff]), { headers: { 'Content-Type': 'image/jpeg' } }),
+      http.get('/api/v1/media/{token}/', ({ response }) =>
+        response.untyped(new HttpResponse(new Uint8Array([0xff, 0xd8, 0xff]), { headers: { 'Content-Type': 'image/jpeg' } })),
       ),
     );
     const saved: string[] = [];

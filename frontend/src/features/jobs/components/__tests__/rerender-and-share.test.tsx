@@ -1,13 +1,11 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
-import { http, HttpResponse } from 'msw';
 
 import { i18n } from '@/lib/i18n';
-import { db, scores, summarize, type DbJob } from '@/testing/mocks/db';
+import { db, makeJob, scores, summarize, type DbJob } from '@/testing/mocks/db';
+import { errorBody, http } from '@/testing/mocks/http';
 import { server } from '@/testing/mocks/server';
 import { renderApp } from '@/testing/test-utils';
-import type { Emotion, Face } from '@/types/api';
-
-const API = 'http://localhost:3000/api/v1';
+import type { Emotion, Face } from '@/types/openapi';
 
 function face(x: number, emotion: Emotion): Face {
   return { box: [x, 10, 40, 40], emotion, scores: scores(emotion), overridden: false };
@@ -17,10 +15,12 @@ function face(x: number, emotion: Emotion): Face {
 function seedResult(ownerId: number, emotions: Emotion[], extra: Partial<DbJob> = {}): DbJob {
   const faces = emotions.map((e, i) => face(i * 50, e));
   const job: DbJob = {
-    task_id: 'job-group', status: 'done', error: '', message: '', ownerId, polls: 0,
-    template: { id: 1, name: 'Noto' }, created_at: '2026-11-25T09:00:00Z', finished_at: '2026-11-25T09:00:04Z',
-    input_url: 'http://localhost:3000/api/v1/media/in-group', share_url: null, rerender_of: null,
-    result: { image_url: 'http://localhost:3000/api/v1/media/out-group.jpg', width: 640, height: 480, faces, summary: summarize(faces) },
+    ...makeJob({
+      task_id: 'job-group', status: 'done', finished_at: '2026-11-25T09:00:04Z',
+      result: { image_url: 'http://localhost:3000/api/v1/media/out-group.jpg', width: 640, height: 480, faces, summary: summarize(faces) },
+    }),
+    ownerId,
+    polls: 0,
     ...extra,
   };
   db.jobs.push(job);
@@ -75,8 +75,8 @@ describe('change a face’s emotion', () => {
 
   it('shows the API message when the re-render is refused, and stays on the result', async () => {
     server.use(
-      http.post(`${API}/faces/tasks/:id/rerender`, () =>
-        HttpResponse.json({ error: { code: 'task_expired', message: 'This photo was deleted after the retention period.' } }, { status: 409 }),
+      http.post('/api/v1/faces/tasks/{task_id}/rerender/', ({ response }) =>
+        response(409).json(errorBody('task_expired', 'This photo was deleted after the retention period.')),
       ),
     );
     const { events, router, job } = await openResult(['happy']);

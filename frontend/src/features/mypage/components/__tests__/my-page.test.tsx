@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 
-import { db, makeTemplate } from '@/testing/mocks/db';
+import { db, makeJob, makeTemplate } from '@/testing/mocks/db';
 import { renderApp } from '@/testing/test-utils';
 
 describe('my page', () => {
@@ -8,12 +8,12 @@ describe('my page', () => {
     const app = await renderApp('/me', { loggedInAs: 'mina' });
     const me = app.user!.user.id;
     db.jobs.push({
-      task_id: 'job-9', status: 'running', error: '', ownerId: me, polls: 1,
-      template: { id: 1, name: 'Noto' }, created_at: '2026-11-25T09:00:00Z', finished_at: null,
-      input_url: 'http://localhost:3000/m/in-9', result: null,
+      ...makeJob({ task_id: 'job-9', status: 'running', input_url: 'http://localhost:3000/m/in-9' }),
+      ownerId: me,
+      polls: 1,
     });
     // someone else's job is not mine to see
-    db.jobs.push({ task_id: 'job-x', status: 'done', error: '', ownerId: 1, polls: 0, result: null });
+    db.jobs.push({ ...makeJob({ task_id: 'job-x', status: 'done' }), ownerId: 1, polls: 0 });
     app.store.dispatch({ type: 'api/invalidateTags', payload: ['MyResults'] });
     const section = (await screen.findByRole('heading', { name: /My photos/ })).closest('section') as HTMLElement;
     const open = await within(section).findByRole('link', { name: /Open the photo made with Noto/ });

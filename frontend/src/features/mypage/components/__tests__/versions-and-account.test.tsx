@@ -1,16 +1,19 @@
 import { screen, waitFor, within } from '@testing-library/react';
 
-import { db, makeTemplate, scores, summarize, type DbJob } from '@/testing/mocks/db';
+import { db, makeJob, makeTemplate, scores, summarize, type DbJob } from '@/testing/mocks/db';
 import { renderApp } from '@/testing/test-utils';
-import type { Face } from '@/types/api';
+import type { Face } from '@/types/openapi';
 
 function doneJob(ownerId: number, taskId: string, extra: Partial<DbJob> = {}): DbJob {
   const faces: Face[] = [{ box: [0, 0, 10, 10], emotion: 'happy', scores: scores('happy'), overridden: false }];
   return {
-    task_id: taskId, status: 'done', error: '', ownerId, polls: 0, template: { id: 1, name: 'Noto' },
-    created_at: '2026-11-25T09:00:00Z', finished_at: '2026-11-25T09:00:03Z', input_url: `http://localhost:3000/m/in-${taskId}`,
-    result: { image_url: `http://localhost:3000/m/out-${taskId}.jpg`, width: 10, height: 10, faces, summary: summarize(faces) },
-    rerender_of: null, share_url: null, ...extra,
+    ...makeJob({
+      task_id: taskId, status: 'done', finished_at: '2026-11-25T09:00:03Z', input_url: `http://localhost:3000/m/in-${taskId}`,
+      result: { image_url: `http://localhost:3000/m/out-${taskId}.jpg`, width: 10, height: 10, faces, summary: summarize(faces) },
+    }),
+    ownerId,
+    polls: 0,
+    ...extra,
   };
 }
 

@@ -1,12 +1,10 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { http, HttpResponse } from 'msw';
 
-import { EMOTIONS } from '@/types/api';
 import { db } from '@/testing/mocks/db';
+import { errorBody, http } from '@/testing/mocks/http';
 import { server } from '@/testing/mocks/server';
 import { pngFile, renderApp } from '@/testing/test-utils';
-
-const API = 'http://localhost:3000/api/v1';
+import { emotionValues } from '@/types/openapi';
 
 async function openDialog() {
   const app = await renderApp('/gallery', { loggedInAs: 'mina' });
@@ -29,7 +27,7 @@ describe('create template dialog', () => {
   it('uploads the seven pictures, shows processing, then the ready template', async () => {
     const { events, dialog } = await openDialog();
     await events.type(within(dialog).getByLabelText('Template name'), 'My faces');
-    for (const emotion of EMOTIONS) {
+    for (const emotion of emotionValues) {
       await events.upload(within(dialog).getByLabelText(`Picture for ${emotion}`), pngFile(`${emotion}.png`));
     }
     await events.click(within(dialog).getByRole('button', { name: 'Create' }));
@@ -45,7 +43,7 @@ describe('create template dialog', () => {
   it('shows the reason when the cut-outs fail', async () => {
     const { events, dialog } = await openDialog();
     await events.type(within(dialog).getByLabelText('Template name'), 'Broken');
-    for (const emotion of EMOTIONS) {
+    for (const emotion of emotionValues) {
       await events.upload(within(dialog).getByLabelText(`Picture for ${emotion}`), pngFile(`${emotion}.png`));
     }
     await events.click(within(dialog).getByRole('button', { name: 'Create' }));
@@ -60,16 +58,16 @@ describe('create template dialog', () => {
 
   it('shows the API message when the upload is refused', async () => {
     server.use(
-      http.post(`${API}/emojis/`, () =>
-        HttpResponse.json({ error: { code: 'too_large', message: 'A picture is larger than 10 MB.' } }, { status: 413 }),
+      http.post('/api/v1/emojis/', ({ response }) =>
+        response(413).json(errorBody('file_too_large', 'sad: The file is larger than 15 MB.')),
       ),
     );
     const { events, dialog } = await openDialog();
     await events.type(within(dialog).getByLabelText('Template name'), 'Huge');
-    for (const emotion of EMOTIONS) {
+    for (const emotion of emotionValues) {
       await events.upload(within(dialog).getByLabelText(`Picture for ${emotion}`), pngFile(`${emotion}.png`));
     }
     await events.click(within(dialog).getByRole('button', { name: 'Create' }));
-    expect(await within(dialog).findByText('A picture is larger than 10 MB.')).toBeInTheDocument();
+    expect(await within(dialog).findByText('sad: The file is larger than 15 MB.')).toBeInTheDocument();
   });
 });

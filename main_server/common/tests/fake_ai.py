@@ -70,7 +70,6 @@ class FakeAiClient(AiClient):
             faces=faces,
             image=out.getvalue(),
             image_format="jpeg",
-            message="" if faces else "No face found in this photo.",
         )
 
     def cutout(self, *, image: bytes) -> CutoutResult:
