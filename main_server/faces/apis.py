@@ -173,8 +173,8 @@ class JobRerenderApi(APIView):
         overrides = serializers.DictField(
             child=serializers.ChoiceField(choices=EMOTIONS),
             allow_empty=False,
-            help_text='{face index: emotion}, e.g. {"0": "sad"}: indexes as in `result.faces` (from 0). '
-            "The other faces keep their emotion.",
+            help_text='{face index: emotion}, e.g. {"0": "sad"}: each key is the index of a face of that '
+            "result as in `result.faces` (digits, from 0); the other faces keep their emotion.",
         )
 
         def validate_overrides(self, value: dict) -> dict:

@@ -463,7 +463,7 @@ export interface components {
             results: components["schemas"]["Job"][];
         };
         JobRerenderInputRequest: {
-            /** @description {face index: emotion}, e.g. {"0": "sad"}: indexes as in `result.faces` (from 0). The other faces keep their emotion. */
+            /** @description {face index: emotion}, e.g. {"0": "sad"}: each key is the index of a face of that result as in `result.faces` (digits, from 0); the other faces keep their emotion. */
             overrides: {
                 [key: string]: "angry" | "disgust" | "fear" | "happy" | "sad" | "surprise" | "neutral";
             };
