@@ -1,5 +1,6 @@
 """The job shape, shared by the job view and my page (its schema components:
-Job, JobTemplate, JobResult, Face, EmotionScores, JobPage)."""
+Job, JobTemplate, JobResult, Face, FacesSummary, EmotionScores, JobPage),
+and the public link of a shared result."""
 
 from __future__ import annotations
 
