@@ -118,10 +118,8 @@ AI_SERVER_TIMEOUT = env_int("AI_SERVER_TIMEOUT", 120)
 AI_CLIENT = env_str("AI_CLIENT", "common.ai_client.AiClient")
 
 # ---------------------------------------------------------------- jobs
-JOB_RUNNING_TIMEOUT = env_int("JOB_RUNNING_TIMEOUT", 15 * 60)
-JOB_PENDING_TIMEOUT = env_int("JOB_PENDING_TIMEOUT", 15 * 60)
-JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
-TEMPLATE_PROCESSING_TIMEOUT = env_int("TEMPLATE_PROCESSING_TIMEOUT", 20 * 60)
+# Leases, the reconciler, the attempt budget and the retry policy:
+# config/integrations/celery.py (docs/reliability.md).
 
 LOGGING = {
     "version": 1,
