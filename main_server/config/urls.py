@@ -1,9 +1,8 @@
-from django.db import connection
-from django.http import JsonResponse
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.apis import LoginApi, LogoutApi, TokenRefreshApi, UserAvailabilityApi
+from config.health import health
 from config.spa import spa_view, static_view
 from emojis.apis import MyUploadsApi, TemplateCreateApi, TemplateDetailApi, TemplatePageApi
 from faces.apis import JobCreateApi, JobDetailApi, MyResultsApi, RankingApi
@@ -14,12 +13,6 @@ def api(route: str, view, name: str):
     # Trailing slash optional: clients POST to /users and /users/ alike, and a
     # redirect would drop a POST body.
     return re_path(rf"^api/v1/{route}/?$", view, name=name)
-
-
-def health(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
 
 
 urlpatterns = [

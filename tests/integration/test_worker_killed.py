@@ -12,92 +12,18 @@ stack's worker never sees this job."""
 
 from __future__ import annotations
 
-import http.client
 import os
-import select
 import signal
-import socket
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import psycopg
 
 from scripts.procs import PYTHON, ProcessGroup
 from scripts.stack.services import delete_queue
 from tests.e2e.helpers import astronaut_jpeg
+from tests.faults import AiEdge
 from tests.integration.conftest import MAIN, manage_shell
-
-HOLD_LIMIT = 60.0  # the held call never waits longer than this, whatever happens
-
-
-class _SlowEdge(ThreadingHTTPServer):
-    """Holds the first POST /v1/compose until `release` is set, then proxies it
-    unless the caller has hung up (the killed worker); proxies everything else."""
-
-    daemon_threads = True
-
-    def __init__(self, upstream_port: int) -> None:
-        super().__init__(("127.0.0.1", 0), _EdgeHandler)
-        self.upstream_port = upstream_port
-        self.held = threading.Event()
-        self.release = threading.Event()
-        self.compose_calls = 0
-        self.lock = threading.Lock()
-
-
-class _EdgeHandler(BaseHTTPRequestHandler):
-    server: _SlowEdge
-
-    def log_message(self, *_args) -> None:  # quiet
-        pass
-
-    def do_GET(self) -> None:
-        self._proxy(b"")
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        if self.path.startswith("/v1/compose"):
-            with self.server.lock:
-                self.server.compose_calls += 1
-                first = self.server.compose_calls == 1
-            if first:
-                self.server.held.set()
-                self.server.release.wait(HOLD_LIMIT)
-                if _peer_closed(self.connection):
-                    self.close_connection = True
-                    return  # the worker that asked is dead: nobody to answer
-        self._proxy(body)
-
-    def _proxy(self, body: bytes) -> None:
-        upstream = http.client.HTTPConnection("127.0.0.1", self.server.upstream_port, timeout=120)
-        try:
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
-            upstream.request(self.command, self.path, body=body or None, headers=headers)
-            answer = upstream.getresponse()
-            payload = answer.read()
-            self.send_response(answer.status)
-            for key, value in answer.getheaders():
-                if key.lower() not in ("transfer-encoding", "connection", "content-length"):
-                    self.send_header(key, value)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-        except OSError:
-            self.close_connection = True
-        finally:
-            upstream.close()
-
-
-def _peer_closed(sock: socket.socket) -> bool:
-    readable, _, _ = select.select([sock], [], [], 0)
-    if not readable:
-        return False
-    try:
-        return sock.recv(1, socket.MSG_PEEK) == b""
-    except OSError:
-        return True
 
 
 def _job_row(dsn: str, job_id: str) -> tuple[str, int, str, str]:
@@ -122,13 +48,11 @@ def test_killed_worker_job_is_redelivered_and_done(stack, tmp_path):
     env = stack["env"]
     dsn = env["DATABASE_URL"]
     queue = f"{env['CELERY_QUEUE']}_killed_{uuid.uuid4().hex[:6]}"
-    edge = _SlowEdge(stack["ai_port"])
-    edge_thread = threading.Thread(target=edge.serve_forever, name="slow-edge", daemon=True)
-    edge_thread.start()
+    edge = AiEdge(stack["ai_port"], hold_first_compose=True)
     worker_env = {
         **env,
         "CELERY_QUEUE": queue,
-        "AI_SERVER_URL": f"http://127.0.0.1:{edge.server_address[1]}",
+        "AI_SERVER_URL": edge.url,
         "WORKER_METRICS_PORT": "0",
     }
     group = ProcessGroup(log_dir=tmp_path / "logs")
@@ -192,10 +116,7 @@ def test_killed_worker_job_is_redelivered_and_done(stack, tmp_path):
                 print(f"--- {child.name} log tail\n{child.log_path.read_text(errors='replace')[-3000:]}")
         raise
     finally:
-        edge.release.set()
         group.stop()
-        edge.shutdown()
-        edge.server_close()
-        edge_thread.join(timeout=5)
+        edge.close()
         delete_queue(env["CELERY_BROKER_URL"], queue)
 

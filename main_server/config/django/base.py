@@ -66,6 +66,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL through a backend that waits out a short outage (common/db/postgresql).
+DB_CONNECT_RETRY_SECONDS = env_int("DB_CONNECT_RETRY_SECONDS", 30)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "common.db.postgresql"
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # gunicorn workers and worker threads write concurrently: WAL + IMMEDIATE
     # transactions + a busy timeout instead of "database is locked".
@@ -116,6 +121,11 @@ BUILTIN_ASSETS_DIR = env_str("BUILTIN_ASSETS_DIR", str(REPO_DIR / "assets" / "em
 AI_SERVER_URL = env_str("AI_SERVER_URL", "http://127.0.0.1:8001")
 AI_SERVER_TIMEOUT = env_int("AI_SERVER_TIMEOUT", 120)
 AI_CLIENT = env_str("AI_CLIENT", "common.ai_client.AiClient")
+
+# ---------------------------------------------------------------- processes
+# Written by the supervisor of `make run` / `make stack` (scripts/supervisor.py);
+# /api/v1/health reports the processes it lists. Unset in compose (Docker restarts).
+SUPERVISOR_STATUS_FILE = env_str("SUPERVISOR_STATUS_FILE", "")
 
 # ---------------------------------------------------------------- jobs
 # Leases, the reconciler, the attempt budget and the retry policy:

@@ -17,7 +17,7 @@ JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 30)
 JOB_LEASE_RENEW_SECONDS = env_int("JOB_LEASE_RENEW_SECONDS", 5)
 # The reconciler's period (Celery beat), and how long a wake-up call may go
 # untaken, with no message left in the queue, before it is sent again.
-JOB_RECONCILE_SECONDS = env_int("JOB_RECONCILE_SECONDS", 10)
+JOB_RECONCILE_SECONDS = env_int("JOB_RECONCILE_SECONDS", 5)
 JOB_REDISPATCH_SECONDS = env_int("JOB_REDISPATCH_SECONDS", 20)
 # The backstop sweep: rows running or waiting this long are handed out again.
 JOB_RUNNING_TIMEOUT = env_int("JOB_RUNNING_TIMEOUT", 15 * 60)
@@ -118,14 +118,17 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 CELERY_TASK_ALWAYS_EAGER = False
 
 
-def _every(seconds: float, task: str) -> dict:
-    # A tick not run within its period is dropped: the next one does the same work.
-    return {"task": task, "schedule": float(seconds), "options": {"expires": float(seconds)}}
+def _every(seconds: float, task: str, *, expires: float | None = None) -> dict:
+    # A tick not run in time is dropped (the next one does the same work), so
+    # a worker that was away does not replay a pile of them.
+    return {"task": task, "schedule": float(seconds), "options": {"expires": float(expires or seconds)}}
 
 
+# A reconcile tick may wait for a worker thread behind the jobs that worker
+# runs: it stays valid for 30 s.
 CELERY_BEAT_SCHEDULE = {
-    "jobs-reconcile": _every(JOB_RECONCILE_SECONDS, "faces.tasks.jobs_reconcile"),
-    "templates-reconcile": _every(JOB_RECONCILE_SECONDS, "emojis.tasks.templates_reconcile"),
+    "jobs-reconcile": _every(JOB_RECONCILE_SECONDS, "faces.tasks.jobs_reconcile", expires=30),
+    "templates-reconcile": _every(JOB_RECONCILE_SECONDS, "emojis.tasks.templates_reconcile", expires=30),
     "jobs-sweep": _every(60, "faces.tasks.jobs_sweep"),
     "templates-sweep": _every(120, "emojis.tasks.templates_sweep"),
     "flush-expired-tokens": _every(6 * 3600, "accounts.tasks.flush_expired_tokens"),
