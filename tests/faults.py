@@ -52,6 +52,10 @@ class TcpProxy:
     def stop(self) -> None:
         listener, self._listener = self._listener, None
         if listener is not None:
+            try:
+                listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() blocked on it
+            except OSError:
+                pass
             listener.close()
         with self._lock:
             conns, self._conns = self._conns, set()
@@ -129,7 +133,7 @@ class AiEdge(ThreadingHTTPServer):
         self.release = threading.Event()
         self._hold_armed = hold_first_compose
         self.compose_calls = 0
-        self.killed: list[int] = []
+        self.killed: list[tuple[int, float]] = []  # (pid, monotonic time)
         self.lock = threading.Lock()
         self._thread = threading.Thread(target=self.serve_forever, name="ai-edge", daemon=True)
         self._thread.start()
@@ -175,7 +179,7 @@ class _EdgeHandler(BaseHTTPRequestHandler):
             if self.server.poisoned is not None and self.server.poisoned(body):
                 pid = socket_owner_pid(self.client_address[1])
                 if pid and pid != os.getpid():
-                    self.server.killed.append(pid)
+                    self.server.killed.append((pid, time.monotonic()))
                     os.kill(pid, signal.SIGKILL)
                 self.close_connection = True
                 return
