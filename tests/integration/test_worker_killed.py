@@ -22,7 +22,7 @@ import psycopg
 from scripts.procs import PYTHON, ProcessGroup
 from scripts.stack.services import delete_queue
 from tests.e2e.helpers import astronaut_jpeg
-from tests.faults import AiEdge
+from tests.faults import AiEdge, report
 from tests.integration.conftest import MAIN, manage_shell
 
 
@@ -94,6 +94,7 @@ def test_killed_worker_job_is_redelivered_and_done(stack, tmp_path):
         status, attempts, error, result_image = _wait_status(dsn, job_id, ("done", "failed"), timeout=90)
         recovered_in = time.monotonic() - killed_at
         assert status == "done", (status, attempts, error, group.children[-1].log_path.read_text()[-3000:])
+        report("RabbitMQ worker killed -9 mid-job", recovered_in)
         assert recovered_in < 60, f"done {recovered_in:.0f} s after the kill"
         assert attempts == 2, attempts  # handed out once more
         assert result_image, "a done job has its result picture"
