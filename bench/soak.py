@@ -11,7 +11,8 @@ Then submissions stop and every accepted job gets --drain seconds to finish
 (the queue the flooder filled drains first); what is left then is stuck.
 
 Reported: submitted (202) = done + failed with a reason + stuck; HTTP answers
-by status (5xx must be 0); upload→done latency p50/p95/max of the done jobs.
+by status (5xx must be 0); upload→done latency p50/p95/max of the done jobs
+(from each job's created_at and finished_at).
 
     STACK_PORT_BASE=19500 .venv/bin/python bench/soak.py [--users 4] [--minutes 5]
 """
@@ -31,6 +32,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import requests
@@ -95,7 +97,10 @@ def _poll(user: ApiUser, task_id: str, tally: Tally) -> dict | None:
             if task_id not in tally.finished:
                 tally.finished[task_id] = body
                 if body["status"] == "done":
-                    tally.done_seconds.append(time.monotonic() - tally.accepted[task_id][1])
+                    # The job's own timestamps: the flooder's jobs are only polled at the end.
+                    created = datetime.fromisoformat(body["created_at"].replace("Z", "+00:00"))
+                    finished = datetime.fromisoformat(body["finished_at"].replace("Z", "+00:00"))
+                    tally.done_seconds.append((finished - created).total_seconds())
     return body
 
 
