@@ -75,9 +75,14 @@ def stack_env(database, broker, tmp_path_factory):
         "TASK_RETRY_BASE_SECONDS": "1",
         "PYTHONUNBUFFERED": "1",
     }
+    migrate(env)
+    return env
+
+
+def migrate(env: dict) -> None:
+    """What compose's one-shot `migrate` service runs."""
     for args in (["migrate", "--noinput", "-v", "0"], ["createcachetable"], ["ensure_builtin_templates"]):
         subprocess.run([PYTHON, "manage.py", *args], cwd=MAIN, env=env, check=True)
-    return env
 
 
 def manage_shell(env: dict, code: str) -> str:

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import psycopg
 
-from scripts.procs import PYTHON, REPO, free_port, http_ok
+from scripts.procs import PYTHON, free_port, http_ok
 from scripts.stack import render
 from scripts.stack.services import delete_queue
 from scripts.supervisor import Program, Supervisor
 from tests.deploy.conftest import free_stack_config, require_tool
 from tests.faults import AiEdge, TcpProxy, photo_width
+from tests.integration.conftest import MAIN, migrate
 
-MAIN = REPO / "main_server"
 POISON_WIDTH = 321  # a photo this wide makes the AI edge kill the worker that sent it
 WORKERS = 2
 THROTTLE_UPLOADS = "10/min"
@@ -60,11 +60,6 @@ class FaultStack:
         )
 
 
-def _migrate(env: dict[str, str]) -> None:
-    for args in (["migrate", "--noinput", "-v", "0"], ["createcachetable"], ["ensure_builtin_templates"]):
-        subprocess.run([PYTHON, "manage.py", *args], cwd=MAIN, env=env, check=True)
-
-
 def start(*, pg_url: str, amqp_url: str, ai_port: int, tmp: Path):
     """Context generator: yields a running FaultStack, stops and removes it after."""
     admin = psycopg.connect(f"{pg_url}/postgres", autocommit=True, connect_timeout=3)
@@ -92,7 +87,7 @@ def start(*, pg_url: str, amqp_url: str, ai_port: int, tmp: Path):
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("WORKER_METRICS_PORT", None)
-    _migrate(env)  # straight to PostgreSQL
+    migrate(env)  # straight to PostgreSQL
     # From here on every process reaches PostgreSQL and RabbitMQ through the proxies.
     env["DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:{pg.port}/{db}"
     env["CELERY_BROKER_URL"] = amqp_url.replace(amqp_host, f"127.0.0.1:{amqp.port}")
