@@ -5,7 +5,8 @@ answering 5xx/429). These are retried inside the task with exponential
 backoff — the task keeps its message and its lease, so nothing is published
 with a countdown (kombu's filesystem transport would lose such a message with
 its worker, and quorum queues have no per-message delay). Past TASK_RETRY_MAX
-the row is failed with a reason a person can read.
+retries, or CELERY_TASK_SOFT_TIME_LIMIT seconds, the row is failed with a
+reason a person can read.
 
 Permanent: a bad picture, an ai_server 4xx, missing input files — the
 services fail the row at once with the message. Anything else is a bug: the
@@ -28,6 +29,9 @@ from common.ai_client import AiUnavailableError
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+# Indirections the tests replace (never the time module itself: other threads use it).
+_sleep = time.sleep
+_clock = time.monotonic
 
 TRANSIENT: tuple[type[BaseException], ...] = (
     AiUnavailableError,
@@ -65,19 +69,24 @@ def call_with_retries(
     permanent error or too many retries, give_up(reason) is called (if given)
     and None returned. `name` labels logs and igemoji_task_retries_total."""
     retries = 0
+    started = _clock()
     while True:
         try:
             return fn()
         except Exception as exc:  # noqa: BLE001 (classified just below)
-            if is_transient(exc) and retries < settings.TASK_RETRY_MAX:
-                delay = backoff_delay(retries)
+            delay = backoff_delay(retries)
+            # Bounded in count and in time (a call that times out each time is
+            # slow to fail): a task never outlives CELERY_TASK_SOFT_TIME_LIMIT
+            # by more than one call.
+            in_time = _clock() - started + delay <= settings.CELERY_TASK_SOFT_TIME_LIMIT
+            if is_transient(exc) and retries < settings.TASK_RETRY_MAX and in_time:
                 retries += 1
                 metrics.TASK_RETRIES.labels(task=name).inc()
                 logger.warning(
                     "%s_retry id=%s retries=%s delay=%.0fs error=%r", name, object_id, retries, delay, exc
                 )
                 _forget_broken_connections()
-                time.sleep(delay)
+                _sleep(delay)
                 continue
             if is_transient(exc):
                 logger.error("%s_gave_up id=%s retries=%s error=%r", name, object_id, retries, exc)

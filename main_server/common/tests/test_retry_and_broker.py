@@ -35,7 +35,7 @@ def test_reasons_say_which_service_was_missing():
 
 @pytest.mark.django_db
 def test_a_give_up_that_fails_is_logged_not_raised(settings, monkeypatch):
-    monkeypatch.setattr("common.retry.time.sleep", lambda _s: None)
+    monkeypatch.setattr("common.retry._sleep", lambda _s: None)
     settings.TASK_RETRY_MAX = 1
 
     def down():
@@ -65,3 +65,24 @@ def test_publish_stops_trying_for_a_while_after_a_failure(monkeypatch, settings)
         assert broker.publish("faces.tasks.job_process", "id") is True
     finally:
         broker.reset_backoff()
+
+
+@pytest.mark.django_db
+def test_retries_stop_at_the_task_time_limit(settings, monkeypatch):
+    clock = {"now": 0.0}
+    monkeypatch.setattr("common.retry._clock", lambda: clock["now"])
+
+    def wait(seconds):
+        clock["now"] += seconds + 100  # each call also took 100 s before it timed out
+
+    monkeypatch.setattr("common.retry._sleep", wait)
+    settings.TASK_RETRY_MAX, settings.CELERY_TASK_SOFT_TIME_LIMIT = 12, 300
+    settings.TASK_RETRY_BASE_SECONDS, settings.TASK_RETRY_MAX_DELAY = 2, 15  # waits 2, 4, 8: then 15 would pass 300 s
+    calls, reasons = [], []
+
+    def times_out():
+        calls.append(1)
+        raise AiUnavailableError("ai_server unreachable: ReadTimeout")
+
+    assert call_with_retries(times_out, name="t", object_id=1, give_up=reasons.append) is None
+    assert len(calls) == 4 and reasons[0].startswith("The AI server is unavailable")

@@ -41,7 +41,7 @@ def test_ai_4xx_fails_template_with_reason(processing, fake_ai):
 
 
 def test_ai_down_retries_then_fails(processing, fake_ai, settings, monkeypatch):
-    monkeypatch.setattr("common.retry.time.sleep", lambda _s: None)
+    monkeypatch.setattr("common.retry._sleep", lambda _s: None)
     settings.TASK_RETRY_MAX = 2
     fake_ai.fail_with = AiUnavailableError("connection refused")
     template_process_task.apply(args=[processing.id])

@@ -64,7 +64,7 @@ def test_ai_4xx_fails_job_with_its_message(fake_ai):
 @pytest.fixture
 def sleeps(monkeypatch):
     waited: list[float] = []
-    monkeypatch.setattr("common.retry.time.sleep", waited.append)
+    monkeypatch.setattr("common.retry._sleep", waited.append)
     return waited
 
 
