@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from common.emotions import EMOTIONS
+from common.models import Recoverable
 
 
 class TemplateStatus(models.TextChoices):
@@ -14,7 +15,7 @@ class TemplateStatus(models.TextChoices):
     FAILED = "failed"
 
 
-class EmojiTemplate(models.Model):
+class EmojiTemplate(Recoverable):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="templates"
     )
