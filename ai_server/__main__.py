@@ -83,10 +83,14 @@ def main(argv: list[str] | None = None) -> int:
 
             return create_app()
 
+    master_pid = os.getpid()
     try:
         AiServer().run()
     finally:
-        if owned_dir:
+        # Workers are forked inside run(): a worker that gunicorn recycles
+        # (max_requests) leaves through this very `finally`. Only the master
+        # may remove the directory its live workers still write to.
+        if owned_dir and os.getpid() == master_pid:
             shutil.rmtree(metrics_dir, ignore_errors=True)
     return 0
 

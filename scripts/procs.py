@@ -1,6 +1,8 @@
-"""Child processes for `make run` and the cross-process tests: each child in its
-own process group (so a Ctrl-C reaches us, and we stop whole trees), health
-waits over HTTP, free ports."""
+"""Helpers for `make run` and the cross-process tests: health waits over HTTP,
+free ports, `LocalService` (run_local on free ports), and `ProcessGroup` — the
+tests' own children, each in its own process group, started and stopped but
+never restarted (a test that kills one wants it to stay dead). Supervision
+with restarts is scripts/supervisor.py."""
 
 from __future__ import annotations
 
@@ -48,8 +50,8 @@ class Child:
 
 @dataclass
 class ProcessGroup:
-    """Starts children; stop() sends SIGTERM to each child's process group,
-    then SIGKILL to whatever is left after a grace period."""
+    """Starts children (never restarts them); stop() sends SIGTERM to each
+    child's process group, then SIGKILL to whatever is left after a grace period."""
 
     log_dir: Path | None = None
     children: list[Child] = field(default_factory=list)

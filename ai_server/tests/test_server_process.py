@@ -46,13 +46,12 @@ def _post(url: str, fields: dict[str, bytes]) -> tuple[int, dict]:
         return err.code, json.loads(err.read())
 
 
-@pytest.fixture(scope="module")
-def server(tiny_cutout_model, tmp_path_factory):
+def _start(env_extra: dict[str, str], log_dir, tiny_cutout_model) -> tuple[subprocess.Popen, str, object]:
     port = _free_port()
     env = {**os.environ, "AI_EMOTION_MODELS": "fer", "AI_CUTOUT_MODEL_PATH": str(tiny_cutout_model),
-           "AI_WORKERS": "1", "AI_THREADS": "2"}
+           "AI_WORKERS": "1", "AI_THREADS": "2", **env_extra}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # the server makes its own
-    log = open(tmp_path_factory.mktemp("server") / "server.log", "w+")
+    log = open(log_dir / "server.log", "w+")  # noqa: SIM115 (closed by _stop)
     proc = subprocess.Popen([sys.executable, "-m", "ai_server", "--host", "127.0.0.1", "--port", str(port)],
                             cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -69,13 +68,23 @@ def server(tiny_cutout_model, tmp_path_factory):
             log.seek(0)
             pytest.fail(f"ai_server did not start:\n{log.read()[-3000:]}")
         time.sleep(0.5)
-    yield base
+    return proc, base, log
+
+
+def _stop(proc: subprocess.Popen, log) -> None:
     proc.send_signal(signal.SIGTERM)
     try:
         proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tiny_cutout_model, tmp_path_factory):
+    proc, base, log = _start({}, tmp_path_factory.mktemp("server"), tiny_cutout_model)
+    yield base
+    _stop(proc, log)
 
 
 def test_started_server_answers_every_endpoint(server):
@@ -104,3 +113,23 @@ def test_the_gunicorn_master_imports_no_tensorflow():
     code = "import sys, ai_server, ai_server.__main__, ai_server.config; print('tensorflow' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_recycled_workers_keep_the_server_answering(tiny_cutout_model, tmp_path):
+    """gunicorn replaces a worker every 5 requests; the recycled worker leaves
+    through main()'s code, which must not take the metrics directory (or the
+    master) with it."""
+    proc, base, log = _start({"AI_MAX_REQUESTS": "5", "AI_MAX_REQUESTS_JITTER": "0"}, tmp_path, tiny_cutout_model)
+    try:
+        photo = photos.encode(photos.astronaut())
+        statuses = [_post(base + "/v1/analyze", {"image": photo})[0] for _ in range(30)]
+        assert statuses == [200] * 30
+        assert proc.poll() is None, "the gunicorn master exited"
+        with urllib.request.urlopen(base + "/metrics", timeout=30) as resp:
+            text = resp.read().decode()
+        assert resp.status == 200 and "ai_requests_total" in text
+        log.seek(0)
+        boots = log.read().count("Booting worker")
+        assert boots >= 6, f"expected a worker per 5 requests, saw {boots} boots"
+    finally:
+        _stop(proc, log)

@@ -39,6 +39,7 @@ ERROR_CODES: dict[str, ErrorCode] = {
     "throttled": ErrorCode(429, "Too many requests; `Retry-After` says when to try again."),
     "server_error": ErrorCode(500, "An unexpected error; logged on the server."),
     "service_unavailable": ErrorCode(503, "A dependency is down or the service is starting."),
+    "database_unavailable": ErrorCode(503, "Health probe: the database does not answer."),
     # ---- pictures (common/images.py)
     "invalid_image": ErrorCode(400, "The file is not a picture in a supported format, or it is damaged."),
     "file_too_large": ErrorCode(413, "One picture is over the byte limit (also after cleaning)."),

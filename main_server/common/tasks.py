@@ -1,35 +1,35 @@
-"""The retry policy every task that calls ai_server shares: the AI server down or
-answering 5xx → retry with exponential backoff; past TASK_RETRY_MAX → mark the
-object failed with a reason (never left stuck)."""
+"""How every background task runs one row: claim it (a lease and one more
+attempt), keep the lease renewed while working, and apply the retry policy
+(common/retry.py) to the claim and to the work."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
+from uuid import UUID
 
-from django.conf import settings
-
-from common import metrics
-from common.ai_client import AiUnavailableError
+from common import recovery
+from common.leases import keeper
+from common.retry import call_with_retries
 
 logger = logging.getLogger(__name__)
 
 
-def retry_delay(retries: int) -> int:
-    return min(settings.TASK_RETRY_BASE_SECONDS * 2**retries, settings.TASK_RETRY_MAX_DELAY)
+def run_leased(work: recovery.Work, pk: Any, *, task_name: str, run: Callable[[UUID], object]) -> None:
+    """Run `run(token)` for the row `pk` if this delivery may start it.
 
-
-def run_with_ai_retry(
-    task, *, name: str, object_id: object, run: Callable[[], None], mark_failed: Callable[[str], None]
-) -> None:
-    """Run `run()` inside the bound Celery `task`; `name` labels logs and metrics."""
-    try:
-        run()
-    except AiUnavailableError as exc:
-        retries = task.request.retries
-        if retries >= settings.TASK_RETRY_MAX:
-            mark_failed(f"The AI server is unavailable: {exc}")
-            return
-        metrics.TASK_RETRIES.labels(task=name).inc()
-        logger.warning("%s_retry id=%s retries=%s error=%s", name, object_id, retries, exc)
-        raise task.retry(exc=exc, countdown=retry_delay(retries)) from None
+    The task never raises: whatever happens is recorded on the row (done,
+    failed with a reason) or left to the lease and the reconciler — Celery
+    would acknowledge a message whose task raised and nothing would come back.
+    """
+    token = call_with_retries(lambda: recovery.claim(work, pk), name=task_name, object_id=pk, give_up=None)
+    if token is None:
+        return
+    with keeper.hold(work.model, pk, token):
+        call_with_retries(
+            lambda: run(token),
+            name=task_name,
+            object_id=pk,
+            give_up=lambda reason: recovery.fail(work, pk, reason, token=token),
+        )

@@ -8,11 +8,15 @@ the database collector write to. nginx never proxies `/metrics` to the public.
 
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
+
+from config.body_drain import drain_unread_body
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.django.base")
 
-django_application = get_wsgi_application()
+# Early answers (401/413/429) to uploads leave the body unread: config/body_drain.py.
+django_application = drain_unread_body(get_wsgi_application(), max_bytes=settings.REQUEST_MAX_BYTES + 2**20)
 
 
 def _metrics_application():

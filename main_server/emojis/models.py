@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from common.emotions import EMOTIONS
+from common.models import Recoverable
 
 
 class TemplateStatus(models.TextChoices):
@@ -14,7 +15,7 @@ class TemplateStatus(models.TextChoices):
     FAILED = "failed"
 
 
-class EmojiTemplate(models.Model):
+class EmojiTemplate(Recoverable):
     # NULL once the owner deleted their account (the template is soft-deleted
     # then, and other people's results that used it keep their template).
     owner = models.ForeignKey(

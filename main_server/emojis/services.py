@@ -1,19 +1,21 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from uuid import UUID
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 
+from common import recovery
 from common.ai_client import AiInputError, get_ai_client
 from common.emotions import EMOTIONS
 from common.errors import ApplicationError
 from common.images import clean_upload
+from common.retry import is_transient
 from emojis.models import EmojiTemplate, TemplateImage, TemplateStatus
+from emojis.work import TEMPLATE_WORK
 
 logger = logging.getLogger(__name__)
 
@@ -29,34 +31,40 @@ def template_create(*, owner, name: str, files: dict[str, UploadedFile | None]) 
             image = TemplateImage(template=template, emotion=emotion)
             image.original.save(f"upload.{picture.extension}", ContentFile(picture.content), save=False)
             image.save()
-        transaction.on_commit(lambda: _enqueue_process(template.id))
+        transaction.on_commit(lambda: template_enqueue(template_id=template.id))
     logger.info("template_created template_id=%s owner_id=%s", template.id, owner.id)
     return template
 
 
-def _enqueue_process(template_id: int) -> None:
-    from emojis.tasks import template_process_task
+def template_enqueue(*, template_id: int) -> bool:
+    """Hand the cut-outs to the broker; never raises (the outbox keeps the template)."""
+    return recovery.dispatch(TEMPLATE_WORK, template_id)
 
-    template_process_task.delay(template_id)
 
-
-def template_process(*, template_id: int) -> EmojiTemplate | None:
-    """Make the missing cut-outs through ai_server. Idempotent: finished pictures
-    are skipped, a ready or failed template is left alone. AiUnavailableError
-    propagates so the task can retry."""
+def template_process(*, template_id: int, token: UUID) -> EmojiTemplate | None:
+    """Make the missing cut-outs through ai_server, for a template this worker
+    holds (`token`). Idempotent: finished pictures are skipped. Transient
+    errors propagate for the retry policy; a refused picture fails the template."""
     template = EmojiTemplate.objects.filter(pk=template_id).first()
-    if template is None or template.status != TemplateStatus.PROCESSING:
-        return template
+    if template is None:
+        return None
     client = get_ai_client()
     for image in template.images.order_by("id"):
         if image.cutout:
             continue
-        with image.original.open("rb") as fh:
-            original = fh.read()
+        try:
+            with image.original.open("rb") as fh:
+                original = fh.read()
+        except OSError as exc:
+            if is_transient(exc):
+                raise
+            template_mark_failed(template_id=template_id, token=token, reason=f"{image.emotion}: picture missing.")
+            return None
         try:
             result = client.cutout(image=original)
         except AiInputError as exc:
-            return template_mark_failed(template_id=template_id, reason=f"{image.emotion}: {exc}")
+            template_mark_failed(template_id=template_id, token=token, reason=f"{image.emotion}: {exc}")
+            return None
         image.cutout.save("cutout.png", ContentFile(result.image), save=False)
         image.cutout_method = result.method
         image.save(update_fields=["cutout", "cutout_method"])
@@ -64,25 +72,19 @@ def template_process(*, template_id: int) -> EmojiTemplate | None:
             "template_cutout template_id=%s emotion=%s method=%s", template_id, image.emotion, result.method
         )
     with transaction.atomic():
-        template = EmojiTemplate.objects.select_for_update().get(pk=template_id)
-        if template.status == TemplateStatus.PROCESSING:
-            template.status = TemplateStatus.READY
-            template.error = ""
-            template.save(update_fields=["status", "error", "updated_at"])
+        template = recovery.locked_if_held(TEMPLATE_WORK, template_id, token)
+        if template is None:
+            return None  # finished or handed out again meanwhile
+        template.status = TemplateStatus.READY
+        template.error = ""
+        recovery.release(template)
+        template.save()
     logger.info("template_ready template_id=%s", template_id)
     return template
 
 
-@transaction.atomic
-def template_mark_failed(*, template_id: int, reason: str) -> EmojiTemplate | None:
-    template = EmojiTemplate.objects.select_for_update().filter(pk=template_id).first()
-    if template is None or template.status != TemplateStatus.PROCESSING:
-        return template
-    template.status = TemplateStatus.FAILED
-    template.error = reason[:1000]
-    template.save(update_fields=["status", "error", "updated_at"])
-    logger.warning("template_failed template_id=%s reason=%s", template_id, reason)
-    return template
+def template_mark_failed(*, template_id: int, reason: str, token: UUID | None = None) -> bool:
+    return recovery.fail(TEMPLATE_WORK, template_id, reason, token=token)
 
 
 @transaction.atomic
@@ -103,24 +105,14 @@ def template_delete(*, template_id: int, user) -> None:
     logger.info("template_deleted template_id=%s", template_id)
 
 
+def templates_reconcile() -> dict[str, int]:
+    return recovery.reconcile(TEMPLATE_WORK)
+
+
 def templates_sweep() -> dict[str, int]:
-    """Templates stuck `processing` (a lost message) are enqueued again; past
-    twice the timeout they are failed, so none stays processing for ever."""
-    now = timezone.now()
-    timeout = timedelta(seconds=settings.TEMPLATE_PROCESSING_TIMEOUT)
-    stuck = EmojiTemplate.objects.filter(status=TemplateStatus.PROCESSING, updated_at__lt=now - timeout)
-    failed = requeued = 0
-    for template in stuck:
-        if template.created_at < now - 3 * timeout:
-            template_mark_failed(template_id=template.id, reason="Cut-outs did not finish in time.")
-            failed += 1
-        else:
-            EmojiTemplate.objects.filter(pk=template.id).update(updated_at=now)
-            _enqueue_process(template.id)
-            requeued += 1
-    if failed or requeued:
-        logger.info("templates_sweep requeued=%s failed=%s", requeued, failed)
-    return {"requeued": requeued, "failed": failed}
+    """The backstop behind the reconciler (see jobs_sweep)."""
+    timeout = settings.TEMPLATE_PROCESSING_TIMEOUT
+    return recovery.sweep(TEMPLATE_WORK, running_timeout=timeout, waiting_timeout=timeout)
 
 
 def templates_deactivate_for_owner(*, owner) -> int:

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from common.emotions import EMOTIONS
+from common.models import Recoverable
 from emojis.models import EmojiTemplate
 
 
@@ -31,7 +32,7 @@ def job_upload_to(instance: Job, filename: str) -> str:
     return f"jobs/{instance.id}/{filename}"
 
 
-class Job(models.Model):
+class Job(Recoverable):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
     # PROTECT: templates are only ever soft-deleted, results keep their template.
@@ -44,9 +45,7 @@ class Job(models.Model):
     result_image = models.FileField(upload_to=job_upload_to, max_length=255, blank=True, default="")
     result_width = models.PositiveIntegerField(null=True, blank=True)
     result_height = models.PositiveIntegerField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     # A re-render: the job it was made from, and its face rows were written at
     # creation (boxes and scores of the source, emotions chosen by the user), so

@@ -4,14 +4,15 @@ import logging
 import secrets
 from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from common import recovery
 from common.ai_client import AiInputError, get_ai_client
 from common.emotions import EMOTIONS
 from common.errors import (
@@ -21,10 +22,12 @@ from common.errors import (
     TaskNotDoneError,
 )
 from common.images import clean_upload
+from common.retry import is_transient
 from emojis.models import EmojiTemplate, TemplateStatus
 from faces import metrics
-from faces.models import FINISHED, NO_FACE_MESSAGE, Face, Job, JobStatus, ShareLink
+from faces.models import NO_FACE_MESSAGE, Face, Job, JobStatus, ShareLink
 from faces.selectors import job_get_for_owner
+from faces.work import JOB_WORK
 from media.services import media_delete
 
 logger = logging.getLogger(__name__)
@@ -52,27 +55,10 @@ def job_create(*, owner, template_id: int, image: UploadedFile | None, overrides
     return job
 
 
-def job_enqueue(*, job_id) -> None:
-    from faces.tasks import job_process_task
-
-    try:
-        job_process_task.delay(str(job_id))
-    except Exception:
-        # Broker down: the job stays pending in the database and jobs_sweep
-        # enqueues it again; the user's request must not fail for it.
-        logger.exception("job_enqueue_failed job_id=%s", job_id)
-
-
-def _start(job_id) -> Job | None:
-    with transaction.atomic():
-        job = Job.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.status in FINISHED:
-            return None  # redelivered message for a finished job: nothing to do
-        job.status = JobStatus.RUNNING
-        job.started_at = timezone.now()
-        job.attempts += 1
-        job.save(update_fields=["status", "started_at", "attempts"])
-    return job
+def job_enqueue(*, job_id) -> bool:
+    """Hand the job to the broker. Never raises: with the broker down the job
+    stays in the outbox (pending, not dispatched) and the reconciler sends it."""
+    return recovery.dispatch(JOB_WORK, job_id)
 
 
 def _read(field) -> bytes:
@@ -80,30 +66,38 @@ def _read(field) -> bytes:
         return fh.read()
 
 
-def job_run(*, job_id) -> Job | None:
-    """Process one job. Idempotent; AiUnavailableError propagates for a retry."""
-    job = _start(job_id)
+def job_run(*, job_id, token: UUID) -> Job | None:
+    """Process a job this worker holds (`token`, from common.recovery.claim).
+    Idempotent. Transient errors (ai_server, database, broker unreachable)
+    propagate for the retry policy; bad input fails the job at once."""
+    job = Job.objects.select_related("template").filter(pk=job_id).first()
     if job is None:
         return None
     images = {image.emotion: image for image in job.template.images.all()}
     try:
         emojis = {e: _read(images[e].cutout or images[e].original) for e in EMOTIONS}
         photo = _read(job.input_image)
-    except (KeyError, FileNotFoundError, OSError) as exc:
-        return job_mark_failed(job_id=job.id, reason=f"Input files are missing ({exc.__class__.__name__}).")
+    except (KeyError, OSError) as exc:
+        if is_transient(exc):
+            raise
+        job_mark_failed(job_id=job.id, token=token, reason=f"Input files are missing ({exc.__class__.__name__}).")
+        return None
     try:
         result = get_ai_client().compose(image=photo, emojis=emojis, **_compose_options(job))
     except AiInputError as exc:
-        return job_mark_failed(job_id=job.id, reason=str(exc))
-    return _finish(job_id=job.id, result=result)
+        job_mark_failed(job_id=job.id, token=token, reason=str(exc))
+        return None
+    return _finish(job_id=job.id, token=token, result=result)
 
 
 @transaction.atomic
-def _finish(*, job_id, result) -> Job | None:
-    # filter().first(): the owner may have deleted the account meanwhile.
-    job = Job.objects.select_for_update().filter(pk=job_id).first()
-    if job is None or job.status in FINISHED:
-        return job
+def _finish(*, job_id, token: UUID, result) -> Job | None:
+    job = recovery.locked_if_held(JOB_WORK, job_id, token)
+    if job is None:
+        # Finished, or handed out again after our lease ran out: the holder
+        # of the current lease writes the result, not us.
+        logger.info("job_result_dropped job_id=%s (lease lost)", job_id)
+        return None
     ext = "png" if result.image_format == "png" else "jpg"
     job.result_image.save(f"result.{ext}", ContentFile(result.image), save=False)
     job.result_width, job.result_height = result.width, result.height
@@ -112,6 +106,7 @@ def _finish(*, job_id, result) -> Job | None:
     job.error = ""
     job.message = "" if emotions else NO_FACE_MESSAGE
     job.finished_at = timezone.now()
+    recovery.release(job)
     job.save()
     transaction.on_commit(lambda: _record_done(job, emotions))
     logger.info("job_done job_id=%s faces=%s", job.id, len(emotions))
@@ -158,51 +153,22 @@ def _record_done(job: Job, emotions: list[str]) -> None:
         metrics.JOB_FACES.labels(emotion=emotion).inc()
 
 
-@transaction.atomic
-def job_mark_failed(*, job_id, reason: str) -> Job | None:
-    job = Job.objects.select_for_update().filter(pk=job_id).first()
-    if job is None or job.status in FINISHED:
-        return job
-    job.status = JobStatus.FAILED
-    job.error = reason[:1000] or "The job failed."
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "error", "finished_at"])
-    transaction.on_commit(lambda: metrics.JOBS_FINISHED.labels(status="failed").inc())
-    logger.warning("job_failed job_id=%s reason=%s", job.id, reason)
-    return job
+def job_mark_failed(*, job_id, reason: str, token: UUID | None = None) -> bool:
+    """Fail an unfinished job with a reason a person can read (with `token`:
+    only while this worker still holds it)."""
+    return recovery.fail(JOB_WORK, job_id, reason, token=token)
 
 
-def jobs_sweep(*, now=None) -> dict[str, int]:
-    """No job stays stuck: `running` past JOB_RUNNING_TIMEOUT (a worker died
-    without its message coming back) or `pending` past JOB_PENDING_TIMEOUT (the
-    message was lost) is enqueued again, up to JOB_MAX_ATTEMPTS; after that,
-    or when the job can never run, it fails with a reason."""
-    now = now or timezone.now()
-    running_cut = now - timedelta(seconds=settings.JOB_RUNNING_TIMEOUT)
-    pending_cut = now - timedelta(seconds=settings.JOB_PENDING_TIMEOUT)
-    requeued = failed = 0
-    stuck = Job.objects.filter(
-        Q(status=JobStatus.RUNNING, started_at__lt=running_cut)
-        | Q(status=JobStatus.PENDING, started_at__isnull=True, created_at__lt=pending_cut)
-        | Q(status=JobStatus.PENDING, started_at__lt=pending_cut)
+def jobs_reconcile() -> dict[str, int]:
+    return recovery.reconcile(JOB_WORK)
+
+
+def jobs_sweep() -> dict[str, int]:
+    """The backstop behind the reconciler: jobs running or pending for far longer
+    than any job takes are handed out again (or failed past their attempts)."""
+    return recovery.sweep(
+        JOB_WORK, running_timeout=settings.JOB_RUNNING_TIMEOUT, waiting_timeout=settings.JOB_PENDING_TIMEOUT
     )
-    for job in stuck:
-        if job.attempts >= settings.JOB_MAX_ATTEMPTS:
-            job_mark_failed(job_id=job.id, reason=f"Gave up after {job.attempts} attempts.")
-            failed += 1
-            continue
-        with transaction.atomic():
-            # started_at doubles as "last enqueued" so a requeued job is not
-            # requeued again on the next sweep.
-            updated = Job.objects.filter(pk=job.id, status=job.status).update(
-                status=JobStatus.PENDING, started_at=now
-            )
-        if updated:
-            job_enqueue(job_id=job.id)
-            requeued += 1
-    if requeued or failed:
-        logger.info("jobs_sweep requeued=%s failed=%s", requeued, failed)
-    return {"requeued": requeued, "failed": failed}
 
 
 # ---------------------------------------------------------------- re-render

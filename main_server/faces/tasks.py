@@ -2,19 +2,19 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from common.tasks import run_with_ai_retry
+from common.tasks import run_leased
 from faces import services
+from faces.work import JOB_WORK
 
 
-@shared_task(bind=True, name="faces.tasks.job_process", max_retries=None)
-def job_process_task(self, job_id: str) -> None:
-    run_with_ai_retry(
-        self,
-        name="job_process",
-        object_id=job_id,
-        run=lambda: services.job_run(job_id=job_id),
-        mark_failed=lambda reason: services.job_mark_failed(job_id=job_id, reason=reason),
-    )
+@shared_task(name="faces.tasks.job_process")
+def job_process_task(job_id: str) -> None:
+    run_leased(JOB_WORK, job_id, task_name="job_process", run=lambda token: services.job_run(job_id=job_id, token=token))
+
+
+@shared_task(name="faces.tasks.jobs_reconcile")
+def jobs_reconcile() -> dict[str, int]:
+    return services.jobs_reconcile()
 
 
 @shared_task(name="faces.tasks.jobs_sweep")

@@ -28,7 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "down":
         stack.down(cfg)
     else:
-        print(json.dumps(State(cfg.state_file).data, indent=2))  # CLI output
+        status = {**State(cfg.state_file).data, "supervised": stack.supervisor_status(cfg).get("programs", {})}
+        print(json.dumps(status, indent=2))  # CLI output
     return 0
 
 

@@ -152,6 +152,10 @@ class StackConfig:
         return self.state_dir / "state.json"
 
     @property
+    def supervisor_status_file(self) -> Path:
+        return self.state_dir / "supervisor.json"
+
+    @property
     def spa_dir(self) -> Path:
         return self.repo / "frontend" / "dist"
 

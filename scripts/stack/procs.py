@@ -120,6 +120,10 @@ def stop_all(state: State, *, timeout: float = 20.0) -> None:
     state.save()
 
 
+def kill_group(pid: int) -> None:
+    _signal_group(pid, signal.SIGKILL)
+
+
 def _signal_group(pid: int, sig: int) -> None:
     try:
         os.killpg(pid, sig)  # start_new_session made pid the group id
@@ -155,18 +159,14 @@ def wait_until(
     check: Callable[[], bool],
     *,
     timeout: float,
-    procs: list[subprocess.Popen] | None = None,
     log_paths: list[Path] | None = None,
 ) -> None:
-    """Poll check() until true; fail early (with the log tail) if a process died."""
+    """Poll check() until true (check() may raise to fail early)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
             log.info("%s ready", what)
             return
-        for proc, path in zip(procs or [], log_paths or [], strict=False):
-            if proc.poll() is not None:
-                raise RuntimeError(f"{what}: process exited with {proc.returncode}:\n{tail(path)}")
         time.sleep(0.5)
     tails = "\n".join(tail(p) for p in log_paths or [])
     raise RuntimeError(f"{what}: not ready after {timeout:.0f}s\n{tails}")

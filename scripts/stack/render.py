@@ -58,10 +58,13 @@ def render_nginx(
     )
     (dest / "conf.d" / "status.conf").write_text(status)
 
-    ai_servers = "\n".join(f"    server {addr} max_fails=1 fail_timeout=5s;" for addr in ai_addrs)
+    # max_fails=0 as in nginx/conf.d/upstreams.conf: no replica is benched, so
+    # when the ai_servers come back the first request goes through.
+    ai_servers = "\n".join(f"    server {addr} max_fails=0;" for addr in ai_addrs)
     (dest / "conf.d" / "upstreams.conf").write_text(
         "# Rendered by scripts/stack/render.py: static servers of the native rehearsal.\n"
-        f"upstream main_api {{\n    server {main_addr};\n    keepalive 16;\n}}\n\n"
+        f"upstream main_api {{\n    server {main_addr} max_fails=0;\n    keepalive 16;\n"
+        "    keepalive_timeout 60s;\n}\n\n"
         f"upstream ai_servers {{\n    least_conn;\n{ai_servers}\n    keepalive 16;\n}}\n\n"
         f"upstream grafana {{\n    server {grafana_addr};\n}}\n"
     )

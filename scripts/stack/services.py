@@ -75,14 +75,17 @@ def new_queue_name() -> str:
 
 
 def delete_queue(broker_url: str, queue: str) -> None:
+    """The job queue and the two that come with it (main_server's
+    config/integrations/celery.py): `.maintenance` and the dead-letter `.dead`."""
     from kombu import Connection
 
-    try:
-        with Connection(broker_url, connect_timeout=5) as conn:
-            conn.default_channel.queue_delete(queue)
-        log.info("deleted queue %s", queue)
-    except Exception as exc:  # the broker may be gone: nothing left to clean
-        log.warning("could not delete queue %s: %s", queue, exc)
+    for name in (queue, f"{queue}.maintenance", f"{queue}.dead"):
+        try:
+            with Connection(broker_url, connect_timeout=5) as conn:
+                conn.default_channel.queue_delete(name)
+            log.info("deleted queue %s", name)
+        except Exception as exc:  # the broker may be gone: nothing left to clean
+            log.warning("could not delete queue %s: %s", name, exc)
 
 
 def rabbitmq_metrics_target(host: str = "127.0.0.1", port: int = 15692) -> str | None:

@@ -14,8 +14,6 @@ from tests.deploy.conftest import REPO, env_example_names
 REQUIRED = {"postgres", "rabbitmq", "main", "worker", "ai", "nginx", "prometheus", "grafana"}
 REQUIRED |= {"alertmanager", "node-exporter", "nginx-exporter"}
 ONE_SHOT = {"migrate"}
-# beat has no port or probe to check; restart: unless-stopped covers it.
-NO_PROBE = {"beat"}
 _VAR = re.compile(r"\$\{([A-Z0-9_]+)(?:(:?[-?])([^}]*))?\}")
 
 
@@ -42,11 +40,13 @@ def test_third_party_images_have_pinned_version_tags(compose):
         assert tag != "latest" and re.match(r"v?\d+\.\d+", tag), f"{name}: {image} is not pinned"
 
 
-def test_long_running_services_have_healthchecks(compose):
+def test_long_running_services_have_healthchecks_and_come_back_when_they_die(compose):
     for name, svc in _services(compose).items():
-        if name in ONE_SHOT | NO_PROBE:
+        if name in ONE_SHOT:
+            assert svc.get("restart") == "no", f"{name} runs once"
             continue
         assert "healthcheck" in svc and svc["healthcheck"].get("test"), f"{name} has no healthcheck"
+        assert svc.get("restart") in ("unless-stopped", "always"), f"{name} is not restarted when it dies"
 
 
 def test_depends_on_waits_on_conditions_the_dependency_can_meet(compose):

@@ -12,6 +12,7 @@ import uuid
 import pytest
 
 from scripts.procs import PYTHON, REPO, ProcessGroup, free_port
+from scripts.stack.services import delete_queue
 
 PG = os.environ.get("IGEMOJI_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
 AMQP = os.environ.get("IGEMOJI_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672//")
@@ -57,11 +58,7 @@ def broker():
     except Exception as exc:  # noqa: BLE001
         _unavailable("RabbitMQ at " + AMQP.split("@")[-1], exc)
     yield {"url": AMQP, "queue": queue}
-    with Connection(AMQP) as conn:
-        try:
-            conn.default_channel.queue_delete(queue)
-        except Exception:  # noqa: BLE001 (already gone)
-            pass
+    delete_queue(AMQP, queue)
 
 
 @pytest.fixture(scope="session")
@@ -78,9 +75,14 @@ def stack_env(database, broker, tmp_path_factory):
         "TASK_RETRY_BASE_SECONDS": "1",
         "PYTHONUNBUFFERED": "1",
     }
+    migrate(env)
+    return env
+
+
+def migrate(env: dict) -> None:
+    """What compose's one-shot `migrate` service runs."""
     for args in (["migrate", "--noinput", "-v", "0"], ["createcachetable"], ["ensure_builtin_templates"]):
         subprocess.run([PYTHON, "manage.py", *args], cwd=MAIN, env=env, check=True)
-    return env
 
 
 def manage_shell(env: dict, code: str) -> str:

@@ -171,8 +171,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Liveness and database probe
-         * @description 200 when the database answers; a 500 otherwise.
+         * Liveness, database and process probe
+         * @description 200 `ok`, or 200 `degraded` when a supervised process is crash-looping (the API still answers); 503 when the database does not answer.
          */
         get: operations["health"];
         put?: never;
@@ -342,6 +342,8 @@ export interface components {
         /** @enum {string} */
         CutoutMethod: "alpha" | "border" | "rembg";
         /** @enum {string} */
+        DatabaseEnum: "ok";
+        /** @enum {string} */
         Emotion: "angry" | "disgust" | "fear" | "happy" | "sad" | "surprise" | "neutral";
         /** @description The face's probability for each emotion (they sum to 1). */
         EmotionScores: {
@@ -398,9 +400,15 @@ export interface components {
         };
         HealthOutput: {
             status: components["schemas"]["HealthOutputStatusEnum"];
+            database: components["schemas"]["DatabaseEnum"];
+            /** @description Only when a supervisor runs the processes (make run, make stack). */
+            processes?: {
+                [key: string]: components["schemas"]["Process"];
+            };
+            problems?: string[];
         };
         /** @enum {string} */
-        HealthOutputStatusEnum: "ok";
+        HealthOutputStatusEnum: "ok" | "degraded";
         Job: {
             /** Format: uuid */
             task_id: string;
@@ -519,6 +527,13 @@ export interface components {
         };
         /** @enum {unknown} */
         NullEnum: null;
+        Process: {
+            /** @description e.g. running, backoff, crash_loop */
+            state: string | null;
+            restarts: number;
+            /** @description exit code (negative: killed by that signal) */
+            last_exit: number | null;
+        };
         RankingOutput: {
             id: number;
             name: string;
@@ -664,6 +679,7 @@ export interface components {
     pathItems: never;
 }
 export type CutoutMethod = components['schemas']['CutoutMethod'];
+export type DatabaseEnum = components['schemas']['DatabaseEnum'];
 export type Emotion = components['schemas']['Emotion'];
 export type EmotionScores = components['schemas']['EmotionScores'];
 export type ErrorDetail = components['schemas']['ErrorDetail'];
@@ -687,6 +703,7 @@ export type LoginOutput = components['schemas']['LoginOutput'];
 export type LoginOutputUser = components['schemas']['LoginOutputUser'];
 export type LogoutInputRequest = components['schemas']['LogoutInputRequest'];
 export type NullEnum = components['schemas']['NullEnum'];
+export type Process = components['schemas']['Process'];
 export type RankingOutput = components['schemas']['RankingOutput'];
 export type Template = components['schemas']['Template'];
 export type TemplateCreateInputRequest = components['schemas']['TemplateCreateInputRequest'];
@@ -1264,6 +1281,15 @@ export interface operations {
                     "application/json": components["schemas"]["HealthOutput"];
                 };
             };
+            /** @description The database does not answer. Codes: `database_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     mediaServe: {
@@ -1800,8 +1826,9 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsApiV1UsersGetParametersQueryCaseValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/users/"]["get"]["parameters"]["query"]["case"]> = ["email", "alias"];
 export const cutoutMethodValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CutoutMethod"]> = ["alpha", "border", "rembg"];
+export const databaseEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DatabaseEnum"]> = ["ok"];
 export const emotionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Emotion"]> = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"];
-export const healthOutputStatusEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthOutputStatusEnum"]> = ["ok"];
+export const healthOutputStatusEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthOutputStatusEnum"]> = ["ok", "degraded"];
 export const jobRerenderInputRequestOverridesValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobRerenderInputRequest"]["overrides"][string]> = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"];
 export const jobStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobStatus"]> = ["pending", "running", "done", "failed", "expired"];
 export const templateStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TemplateStatus"]> = ["processing", "ready", "failed"];

@@ -51,7 +51,7 @@ def test_openapi_schema_and_swagger_ui():
 
 
 def test_health():
-    assert Client().get("/api/v1/health").json() == {"status": "ok"}
+    assert Client().get("/api/v1/health").json() == {"status": "ok", "database": "ok"}
 
 
 def test_metrics_export_job_gauges_from_the_database():

@@ -99,6 +99,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL through a backend that waits out a short outage (common/db/postgresql).
+DB_CONNECT_RETRY_SECONDS = env_int("DB_CONNECT_RETRY_SECONDS", 30)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "common.db.postgresql"
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # gunicorn workers and worker threads write concurrently: WAL + IMMEDIATE
     # transactions + a busy timeout instead of "database is locked".
@@ -155,11 +160,14 @@ AI_SERVER_URL = env_str("AI_SERVER_URL", "http://127.0.0.1:8001")
 AI_SERVER_TIMEOUT = env_int("AI_SERVER_TIMEOUT", 120)
 AI_CLIENT = env_str("AI_CLIENT", "common.ai_client.AiClient")
 
+# ---------------------------------------------------------------- processes
+# Written by the supervisor of `make run` / `make stack` (scripts/supervisor.py);
+# /api/v1/health reports the processes it lists. Unset in compose (Docker restarts).
+SUPERVISOR_STATUS_FILE = env_str("SUPERVISOR_STATUS_FILE", "")
+
 # ---------------------------------------------------------------- jobs
-JOB_RUNNING_TIMEOUT = env_int("JOB_RUNNING_TIMEOUT", 15 * 60)
-JOB_PENDING_TIMEOUT = env_int("JOB_PENDING_TIMEOUT", 15 * 60)
-JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
-TEMPLATE_PROCESSING_TIMEOUT = env_int("TEMPLATE_PROCESSING_TIMEOUT", 20 * 60)
+# Leases, the reconciler, the attempt budget and the retry policy:
+# config/integrations/celery.py (docs/reliability.md).
 
 LOGGING = {
     "version": 1,

@@ -16,10 +16,9 @@ import pytest
 import requests
 from PIL import Image
 
-from scripts.stack import procs
+from scripts.stack import procs, stack
 from scripts.stack.client import ApiUser, astronaut_jpeg
 from scripts.stack.config import StackConfig
-from scripts.stack.procs import State
 from scripts.stack.promql import dashboard_queries, exported_names, is_exported, metric_names
 from tests.deploy.conftest import REPO
 
@@ -226,16 +225,25 @@ def test_nginx_counts_the_api_requests_it_answered(stack_cfg, finished_jobs):
     assert counted and float(counted[0]["value"][1]) >= JOBS  # every job was a 202 through nginx
 
 
-# Next to last: it takes one ai_server away for good.
-def test_a_dead_ai_server_loses_no_job_and_shows_as_down(stack_cfg, user):
+def test_a_killed_worker_is_restarted_by_the_supervisor(stack_cfg, user):
+    before = stack.program_pid(stack_cfg, "worker1")
+    os.killpg(before, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while stack.program_pid(stack_cfg, "worker1") in (None, before):
+        assert time.monotonic() < deadline, "make stack did not restart the killed worker"
+        time.sleep(0.5)
+    task_id = user.submit_job(user.first_template_id(), astronaut_jpeg())
+    assert user.wait(f"faces/tasks/{task_id}", done=("done", "failed"))["status"] == "done"
+    health = requests.get(f"{stack_cfg.public_url}/api/v1/health", timeout=30).json()
+    assert health["processes"]["worker1"]["restarts"] >= 1
+
+
+# Next to last: it takes one ai_server away (the supervisor brings it back).
+def test_a_dead_ai_server_loses_no_job_shows_as_down_and_comes_back(stack_cfg, user):
     victim = stack_cfg.ai_servers  # the last replica
-    pid = State(stack_cfg.state_file).data["procs"][f"ai{victim}"]
+    pid = stack.program_pid(stack_cfg, f"ai{victim}")
     os.killpg(pid, signal.SIGKILL)  # a crash, not a graceful stop
     port = stack_cfg.ai_port(victim - 1)
-    deadline = time.monotonic() + 30
-    while not procs.port_free(port):
-        assert time.monotonic() < deadline, "the killed ai_server still listens"
-        time.sleep(0.5)
 
     # nginx sends the worker's request on to a live replica.
     for _ in range(2):
@@ -247,6 +255,11 @@ def test_a_dead_ai_server_loses_no_job_and_shows_as_down(stack_cfg, user):
     while prom_query(stack_cfg, f"{instance} == 0") == []:
         assert time.monotonic() < deadline, "Prometheus does not report the dead ai_server"
         time.sleep(1)
+    deadline = time.monotonic() + 300
+    while prom_query(stack_cfg, f"{instance} == 1") == []:
+        assert time.monotonic() < deadline, "the ai_server did not come back"
+        time.sleep(2)
+    assert stack.program_pid(stack_cfg, f"ai{victim}") != pid
 
 
 def _notifications(cfg: StackConfig) -> list[dict]:
@@ -272,11 +285,10 @@ def test_stopped_ai_servers_fire_an_alert_that_reaches_the_webhook_receiver(stac
     """Prometheus → Alertmanager → the receiver the check runs, through the critical route.
     The ai_servers are frozen (SIGSTOP), not killed: hung and dead look the same to
     Prometheus, and a supervisor would not restart a frozen one behind our back."""
-    state = State(stack_cfg.state_file)
     groups = [
         pid
-        for name, pid in state.owned_procs().items()
-        if name.startswith("ai") and procs.group_alive(pid)
+        for pid in (stack.program_pid(stack_cfg, f"ai{i + 1}") for i in range(stack_cfg.ai_servers))
+        if pid is not None and procs.group_alive(pid)
     ]
     assert groups, "no ai_server left to stop"
     since = time.time()

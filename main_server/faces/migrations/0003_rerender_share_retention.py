@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('faces', '0001_initial'),
+        ('faces', '0002_job_lease'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('emojis', '0001_initial'),
+        ('emojis', '0002_template_lease'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
