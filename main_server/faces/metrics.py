@@ -40,18 +40,24 @@ for _emotion in EMOTIONS:
 TASK_RETRIES.labels(task="job_process")
 
 
+OLDEST_UNFINISHED = "igemoji_oldest_unfinished_job_age_seconds"
+
+
 class JobsCollector:
-    """igemoji_jobs{status} and igemoji_jobs_backlog."""
+    """igemoji_jobs{status}, igemoji_jobs_backlog and how long the oldest job not
+    done yet (pending or running) has waited since its upload — 0 when none
+    waits, so the series always exists (the JobsStuck alert)."""
 
     def describe(self):
         # Registering must not query the database (it runs at start-up).
         return []
 
     def collect(self):
-        from faces.selectors import job_counts_by_status
+        from faces.selectors import job_counts_by_status, job_oldest_unfinished_created_at
 
         try:
             jobs = job_counts_by_status()
+            oldest = job_oldest_unfinished_created_at()
         except Exception:  # a scrape must not fail because the DB blinked
             logger.warning("metrics: database unavailable", exc_info=True)
             return
@@ -64,27 +70,7 @@ class JobsCollector:
             "Jobs pending or running",
             value=jobs.get("pending", 0) + jobs.get("running", 0),
         )
-
-
-OLDEST_UNFINISHED = "igemoji_oldest_unfinished_job_age_seconds"
-
-
-class OldestUnfinishedJobCollector:
-    """How long the oldest job that is not done yet (pending or running) has waited
-    since its upload; 0 when no job waits, so the series always exists (JobsStuck)."""
-
-    def describe(self):
-        return []
-
-    def collect(self):
-        from faces.selectors import job_oldest_unfinished_created_at
-
-        try:
-            created_at = job_oldest_unfinished_created_at()
-        except Exception:  # a scrape must not fail because the DB blinked
-            logger.warning("metrics: database unavailable", exc_info=True)
-            return
-        age = 0.0 if created_at is None else (timezone.now() - created_at).total_seconds()
+        age = 0.0 if oldest is None else (timezone.now() - oldest).total_seconds()
         yield GaugeMetricFamily(
             OLDEST_UNFINISHED,
             "Seconds since the upload of the oldest job not done yet (pending or running); 0 when none",
@@ -94,4 +80,3 @@ class OldestUnfinishedJobCollector:
 
 def register() -> None:
     register_web_collector(JobsCollector())
-    register_web_collector(OldestUnfinishedJobCollector())

@@ -6,7 +6,7 @@ from django.utils import timezone
 from prometheus_client import CollectorRegistry, generate_latest
 
 from common.tests.factories import JobFactory
-from faces.metrics import OLDEST_UNFINISHED, OldestUnfinishedJobCollector
+from faces.metrics import OLDEST_UNFINISHED, JobsCollector
 from faces.models import Job
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def _age() -> float | None:
     registry = CollectorRegistry()
-    registry.register(OldestUnfinishedJobCollector())
+    registry.register(JobsCollector())
     return registry.get_sample_value(OLDEST_UNFINISHED)
 
 
@@ -42,7 +42,7 @@ def test_a_database_error_leaves_the_gauge_out_instead_of_failing_the_scrape(mon
 
     monkeypatch.setattr("faces.selectors.job_oldest_unfinished_created_at", broken)
     registry = CollectorRegistry()
-    registry.register(OldestUnfinishedJobCollector())
+    registry.register(JobsCollector())
     assert OLDEST_UNFINISHED not in generate_latest(registry).decode()
 
 
