@@ -12,7 +12,7 @@ from ai_server import metrics
 from ai_server.classifiers.base import EMOTIONS
 from ai_server.config import picture_limits
 from ai_server.errors import bad_request
-from ai_server.inputs import file_bytes, parse_boxes, parse_overrides
+from ai_server.inputs import file_bytes, parse_boxes, parse_landmarks, parse_overrides
 from ai_server.models import Models
 from ai_server.pipeline.cutout import cutout
 from ai_server.pipeline.decode import decode_image, encode_image
@@ -72,7 +72,8 @@ def _decode(data: bytes, *, keep_alpha: bool, max_pixels: int | None = None):
 def analyze():
     image = _decode(file_bytes(request, "image"), keep_alpha=False)
     boxes = parse_boxes(request, image.width, image.height)
-    _, faces_json = find_faces(_models(), current_app.config, image.rgb, boxes, g.timer)
+    landmarks = parse_landmarks(request, len(boxes)) if boxes is not None else None
+    _, faces_json = find_faces(_models(), current_app.config, image.rgb, boxes, g.timer, landmarks=landmarks)
     g.face_count = len(faces_json)
     return jsonify({"width": image.width, "height": image.height, "faces": faces_json})
 
@@ -86,6 +87,7 @@ def compose():
     overrides = parse_overrides(request)
     image = _decode(photo_bytes, keep_alpha=True)
     boxes = parse_boxes(request, image.width, image.height)
+    landmarks = parse_landmarks(request, len(boxes)) if boxes is not None else None
     emojis = {}
     for emotion in EMOTIONS:
         try:
@@ -97,7 +99,7 @@ def compose():
             exc.message = f"Emoji '{emotion}': {exc.message}"
             raise
     config = current_app.config
-    faces, faces_json = find_faces(_models(), config, image.rgb, boxes, g.timer)
+    faces, faces_json = find_faces(_models(), config, image.rgb, boxes, g.timer, landmarks=landmarks)
     g.face_count = len(faces_json)
     with g.timer.stage("compose"):
         out = paste_emojis(image.pixels, faces, faces_json, emojis, overrides, scale=float(config["EMOJI_SCALE"]))

@@ -74,3 +74,37 @@ def parse_overrides(request: Request) -> dict[int, str]:
             raise bad_request("bad_overrides", f"overrides[{key}] must be one of {', '.join(EMOTIONS)}.")
         out[index] = emotion
     return out
+
+
+LANDMARK_NAMES = ("left_eye", "right_eye", "nose", "mouth_left", "mouth_right")
+
+
+def parse_landmarks(request: Request, count: int) -> list[dict[str, tuple[float, float]]]:
+    """Optional ``landmarks`` beside ``boxes``: a JSON list with one object per box,
+    {name: [x, y]} (names from LANDMARK_NAMES, any of them, or {}), so given faces
+    keep the head roll detection found. Without it every given face is upright."""
+    value = _json_field(request, "landmarks", "bad_landmarks")
+    if value is None:
+        return [{} for _ in range(count)]
+    if not isinstance(value, list) or len(value) != count:
+        raise bad_request("bad_landmarks", f"'landmarks' must be a JSON list with one object per box ({count}).")
+    out = []
+    for i, points in enumerate(value):
+        if not isinstance(points, dict):
+            raise bad_request("bad_landmarks", f"landmarks[{i}] must be an object {{name: [x, y]}}.")
+        face = {}
+        for name, point in points.items():
+            ok = (
+                name in LANDMARK_NAMES
+                and isinstance(point, list)
+                and len(point) == 2
+                and all(isinstance(v, int | float) and not isinstance(v, bool) for v in point)
+            )
+            if not ok:
+                raise bad_request(
+                    "bad_landmarks", f"landmarks[{i}].{str(name)[:20]} must be one of {', '.join(LANDMARK_NAMES)} "
+                    "with an [x, y] point."
+                )
+            face[name] = (float(point[0]), float(point[1]))
+        out.append(face)
+    return out

@@ -35,9 +35,16 @@ class StageTimer:
 
 
 def find_faces(
-    models: Models, config: Mapping[str, Any], rgb: np.ndarray, boxes: list | None, timer: StageTimer
+    models: Models,
+    config: Mapping[str, Any],
+    rgb: np.ndarray,
+    boxes: list | None,
+    timer: StageTimer,
+    *,
+    landmarks: list[dict] | None = None,
 ) -> tuple[list[Face], list[dict[str, Any]]]:
-    """Detect (unless boxes are given) and classify → (faces, faces JSON)."""
+    """Detect (unless boxes are given, with their landmarks if known) and
+    classify → (faces, faces JSON)."""
     if boxes is None:
         with timer.stage("detect"):
             faces = detect_faces(
@@ -50,7 +57,8 @@ def find_faces(
                 max_faces=int(config["MAX_FACES"]),
             )
     else:
-        faces = [Face(box=b, landmarks={}, confidence=1.0) for b in boxes]
+        points = landmarks if landmarks is not None else [{}] * len(boxes)
+        faces = [Face(box=b, landmarks=lm, confidence=1.0) for b, lm in zip(boxes, points, strict=True)]
     with timer.stage("classify"):
         probs = classify_faces(
             models.classifiers, rgb, [f.box for f in faces], flip_average=bool(config["FLIP_AVERAGE"])

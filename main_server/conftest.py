@@ -72,3 +72,16 @@ def rates():
 
     yield set_rate
     SimpleRateThrottle.THROTTLE_RATES = old
+
+
+@pytest.fixture
+def done_job(user, template, fake_ai):
+    """A finished job of `user` (the auth_api client) with three faces (faces.tests.helpers.GROUP)."""
+    from common.tests.factories import JobFactory
+    from faces.tests.helpers import GROUP, run
+
+    fake_ai.faces = [dict(f) for f in GROUP]
+    job = JobFactory(owner=user, template=template)
+    run(job)
+    assert job.status == "done"
+    return job

@@ -195,6 +195,41 @@ def test_compose_bad_overrides_are_a_400(client, overrides):
     _assert_error(client.post("/v1/compose", data=data), 400, "bad_overrides")
 
 
+def test_compose_on_given_boxes_and_landmarks_detects_nothing_and_keeps_the_roll(client, monkeypatch):
+    # A re-render: the faces a first compose found are sent back with every face's
+    # emotion; the picture must come out as the first one did, without detection.
+    photo = photos.encode(photos.rolled_astronaut(25.0))
+    emoji = photos.encode(photos.two_colour_emoji())
+    template = dict.fromkeys(EMOTIONS, emoji)
+    first = client.post("/v1/compose", data={"image": _file(photo), **_template_fields(template)}).get_json()
+    (face,) = first["faces"]
+
+    def no_detection(*a, **k):
+        raise AssertionError("detection ran although the boxes were given")
+
+    monkeypatch.setattr("ai_server.service.detect_faces", no_detection)
+    data = {"image": _file(photo), **_template_fields(template), "boxes": json.dumps([face["box"]]),
+            "landmarks": json.dumps([face["landmarks"]]), "overrides": json.dumps({"0": face["emotion"]})}
+    again = client.post("/v1/compose", data=data).get_json()
+    assert again["faces"][0]["box"] == face["box"] and again["faces"][0]["landmarks"] == face["landmarks"]
+    assert np.array_equal(_decode_result(again), _decode_result(first))
+    del data["landmarks"]
+    data.update(image=_file(photo), **_template_fields(template))  # the files were read: send them again
+    upright = client.post("/v1/compose", data=data).get_json()
+    assert not np.array_equal(_decode_result(upright), _decode_result(first))  # the landmarks carried the roll
+
+
+@pytest.mark.parametrize(
+    "landmarks",
+    ["{bad json", "{}", "[]", "[{}, {}]", '[{"left_eye": [1]}]', '[{"chin": [1, 2]}]', '[["a"]]',
+     '[{"nose": [true, 2]}]'],
+)
+def test_compose_bad_landmarks_are_a_400(client, landmarks):
+    data = {"image": _file(photos.encode(photos.astronaut())), **_template_fields(),
+            "boxes": json.dumps([list(photos.ASTRONAUT_FACE)]), "landmarks": landmarks}
+    _assert_error(client.post("/v1/compose", data=data), 400, "bad_landmarks")
+
+
 def test_compose_builds_no_model_during_the_request(client, monkeypatch):
     import mtcnn
     import rembg

@@ -12,14 +12,15 @@ from rest_framework.views import APIView
 
 from accounts.models import alias_validator
 from accounts.selectors import user_alias_available, user_email_available
-from accounts.services import token_logout, token_refresh, user_create, user_login
+from accounts.services import token_logout, token_refresh, user_create, user_delete, user_login
 from accounts.throttling import (
     AvailabilityThrottle,
     LoginEmailThrottle,
     LoginIpThrottle,
+    PasswordConfirmThrottle,
     SignupThrottle,
 )
-from common.schema import error_response, errors
+from common.schema import BodyOnDeleteAutoSchema, error_response, errors
 
 
 class _StrictString:
@@ -229,4 +230,47 @@ class LogoutApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         token_logout(**data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class UserMeApi(APIView):
+    """`/users/me`: the caller's own account."""
+
+    throttle_classes = [PasswordConfirmThrottle]
+    parser_classes = [JSONParser]
+    schema = BodyOnDeleteAutoSchema()
+
+    class DeleteInputSerializer(serializers.Serializer):
+        password = StringField(max_length=128, help_text="The account's password, typed again to confirm.")
+
+    @extend_schema(
+        operation_id="userDeleteMe",
+        summary="Delete my account and everything it owns",
+        description="My jobs, photos, results and share links are deleted (database and storage) and my "
+        "templates soft-deleted (results other people made with them still open). My tokens stop "
+        "working at once, and media links handed out before answer 404. A wrong password deletes nothing.",
+        request=DeleteInputSerializer,
+        responses={
+            204: None,
+            **errors(
+                e400=error_response(
+                    "validation_error", "wrong_password", "parse_error",
+                    when="The password is missing or wrong (`fields.password`); nothing was deleted.",
+                ),
+                e401=error_response(
+                    "not_authenticated", "authentication_failed", "token_not_valid",
+                    when="No access token, or one that is not valid.",
+                ),
+                e429=error_response(
+                    "throttled",
+                    when="Too many passwords tried on this account (counted with its logins); "
+                    "`Retry-After` says when to try again.",
+                ),
+            ),
+        },
+    )
+    def delete(self, request):
+        data = self.DeleteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user_delete(user=request.user, password=data.validated_data["password"])
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -16,7 +16,9 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import RotatedRefreshToken, User
 from accounts.selectors import user_alias_available, user_email_available, user_get_by_email
-from common.errors import ApplicationError
+from common.errors import ApplicationError, WrongPasswordError
+from emojis.services import templates_deactivate_for_owner
+from faces.services import jobs_delete_for_owner
 
 logger = logging.getLogger(__name__)
 
@@ -158,3 +160,20 @@ def token_logout(*, refresh_token: str) -> None:
         RefreshToken(refresh_token).blacklist()
     except TokenError:
         raise _token_invalid() from None
+
+
+def user_delete(*, user: User, password: str) -> None:
+    """Delete the account and everything it owns: jobs with their photos,
+    results and share links (database and storage); templates soft-deleted, so
+    other people's results that used them still open; every refresh token
+    revoked, and access tokens refused from now on (their user is gone).
+    A wrong password deletes nothing."""
+    if not user.check_password(password):
+        raise WrongPasswordError()
+    user_id = user.id
+    with transaction.atomic():
+        jobs = jobs_delete_for_owner(owner=user)
+        templates = templates_deactivate_for_owner(owner=user)
+        refresh_tokens_revoke_all(user_id=user_id)
+        user.delete()
+    logger.info("user_deleted user_id=%s jobs=%s templates=%s", user_id, jobs, templates)

@@ -37,6 +37,9 @@ class LoginEmailThrottle(SimpleRateThrottle):
         data = getattr(request, "data", None)
         # Any JSON is parsed before the view checks it: a list body has no email.
         email = data.get("email") if isinstance(data, dict) else None
+        return self.key_for(email)
+
+    def key_for(self, email: object) -> str | None:
         if not isinstance(email, str) or not email.strip():
             return None
         digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
@@ -58,3 +61,12 @@ class UploadThrottle(_ClientIpMixin, UserRateThrottle):
     """Uploads (templates and jobs) per user."""
 
     scope = "uploads"
+
+
+class PasswordConfirmThrottle(LoginEmailThrottle):
+    """A password typed again to confirm (deleting the account) counts with the
+    logins tried on the same account: a stolen access token cannot be used to
+    guess the password faster than the login form allows."""
+
+    def get_cache_key(self, request, view) -> str | None:
+        return self.key_for(getattr(request.user, "email", None))

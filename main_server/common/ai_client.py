@@ -79,11 +79,15 @@ class AiClient:
         return response
 
     def compose(
-        self, *, image: bytes, emojis: dict[str, bytes], overrides: dict[str, str] | None = None
+        self, *, image: bytes, emojis: dict[str, bytes], overrides: dict[str, str] | None = None,
+        boxes: list[list[int]] | None = None, landmarks: list[dict] | None = None,
     ) -> ComposeResult:
+        """`boxes` (and their `landmarks`): paste on these faces, detect nothing."""
         files = [("image", ("photo", image, "application/octet-stream"))]
         files += [(name, (f"{name}.png", emojis[name], "image/png")) for name in EMOTIONS]
-        data = {"overrides": json.dumps(overrides)} if overrides else None
+        data = {"overrides": json.dumps(overrides)} if overrides else {}
+        if boxes is not None:
+            data.update(boxes=json.dumps(boxes), landmarks=json.dumps(landmarks or [{}] * len(boxes)))
         response = self._post("compose", files=files, data=data)
         try:
             body = response.json()

@@ -62,6 +62,12 @@ ERROR_CODES: dict[str, ErrorCode] = {
     "page_not_found": ErrorCode(404, "The page number is past the last page."),
     "media_link_invalid": ErrorCode(403, "The media link was altered or is not a media link."),
     "media_link_expired": ErrorCode(403, "The media link's lifetime is over; fetch the object again."),
+    # ---- re-render, share, retention, account deletion
+    "invalid_overrides": ErrorCode(400, "A re-render names a face the result does not have."),
+    "task_not_done": ErrorCode(409, "A re-render or share of a job that is not done (pending, running or failed)."),
+    "task_expired": ErrorCode(409, "The job's photo and result were deleted after the retention period."),
+    "share_not_found": ErrorCode(404, "A share link that does not exist or is no longer shared."),
+    "wrong_password": ErrorCode(400, "Deleting the account: the password is wrong; nothing was deleted."),
 }
 
 # The code answered for a status when nothing more precise is known.

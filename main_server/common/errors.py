@@ -160,3 +160,33 @@ def csrf_failure(request: HttpRequest, reason: str = ""):
     """CSRF_FAILURE_VIEW: the API uses tokens, not cookies, so only a cookie-
     authenticated form post can get here; it gets the same JSON shape."""
     return _json_error(request, 403, "csrf_failed", "CSRF verification failed.")
+
+
+# ---------------------------------------------------------------- typed errors
+# Each raises one stable code with its status; the views' schemas list them.
+class TaskNotDoneError(ApplicationError):
+    def __init__(self, message: str = "The job is not done yet.") -> None:
+        super().__init__(message, code="task_not_done", status_code=409)
+
+
+class TaskExpiredError(ApplicationError):
+    def __init__(self, message: str = "This photo and its result were deleted after the retention period.") -> None:
+        super().__init__(message, code="task_expired", status_code=409)
+
+
+class InvalidOverridesError(ApplicationError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="invalid_overrides", status_code=400, fields={"overrides": [message]})
+
+
+class ShareNotFoundError(ApplicationError):
+    def __init__(self) -> None:
+        super().__init__("This link does not exist or is no longer shared.", code="share_not_found", status_code=404)
+
+
+class WrongPasswordError(ApplicationError):
+    def __init__(self) -> None:
+        super().__init__(
+            "The password is wrong; nothing was deleted.", code="wrong_password", status_code=400,
+            fields={"password": ["The password is wrong."]},
+        )

@@ -156,3 +156,24 @@ class IgemojiAutoSchema(AutoSchema):
         if self.view.get_throttles():
             out[429] = _429
         return out
+
+
+class BodyOnDeleteAutoSchema(IgemojiAutoSchema):
+    """For a DELETE that reads a body (deleting the account asks for the password):
+    drf-spectacular documents bodies of POST, PUT and PATCH only, so the body and the
+    errors that follow from having one are described as they would be for a POST."""
+
+    def _as_post(self, method, *args):
+        if self.method != "DELETE":
+            return method(*args)
+        self.method = "POST"
+        try:
+            return method(*args)
+        finally:
+            self.method = "DELETE"
+
+    def _get_request_body(self, direction="request"):
+        return self._as_post(super()._get_request_body, direction)
+
+    def _view_errors(self):
+        return self._as_post(super()._view_errors)

@@ -1,12 +1,23 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.apis import LoginApi, LogoutApi, TokenRefreshApi, UsersApi
+from accounts.apis import LoginApi, LogoutApi, TokenRefreshApi, UserMeApi, UsersApi
 from config.health import HealthApi
 from config.spa import spa_view, static_view
 from emojis.apis import MyUploadsApi, TemplateCreateApi, TemplateDetailApi, TemplatePageApi
-from faces.apis import JobCreateApi, JobDetailApi, MyResultsApi, RankingApi
+from faces.apis import (
+    JobCreateApi,
+    JobDetailApi,
+    JobRerenderApi,
+    JobShareApi,
+    MyResultsApi,
+    RankingApi,
+)
+from faces.share_page import share_image, share_page
 from media.apis import MediaServeApi
+
+_TASK = r"faces/tasks/(?P<task_id>[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12})"
+_SHARE_TOKEN = r"(?P<token>[A-Za-z0-9_-]{20,64})"
 
 
 def api(route: str, view, name: str):
@@ -31,6 +42,11 @@ urlpatterns = [
         JobDetailApi.as_view(),
         "job-detail",
     ),
+    api(rf"{_TASK}/rerender", JobRerenderApi.as_view(), "job-rerender"),
+    api(rf"{_TASK}/share", JobShareApi.as_view(), "job-share"),
+    api("users/me", UserMeApi.as_view(), "user-me"),
+    re_path(rf"^s/{_SHARE_TOKEN}/?$", share_page, name="share-page"),
+    re_path(rf"^s/{_SHARE_TOKEN}/image$", share_image, name="share-image"),
     api("faces/ranking", RankingApi.as_view(), "ranking"),
     api(r"media/(?P<token>[A-Za-z0-9_:.\-]+)", MediaServeApi.as_view(), "media-serve"),
     path("api/v1/health", HealthApi.as_view(), name="health"),

@@ -16,8 +16,10 @@ class TemplateStatus(models.TextChoices):
 
 
 class EmojiTemplate(Recoverable):
+    # NULL once the owner deleted their account (the template is soft-deleted
+    # then, and other people's results that used it keep their template).
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="templates"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="templates"
     )
     name = models.CharField(max_length=40)
     status = models.CharField(

@@ -113,3 +113,9 @@ def templates_sweep() -> dict[str, int]:
     """The backstop behind the reconciler (see jobs_sweep)."""
     timeout = settings.TEMPLATE_PROCESSING_TIMEOUT
     return recovery.sweep(TEMPLATE_WORK, running_timeout=timeout, waiting_timeout=timeout)
+
+
+def templates_deactivate_for_owner(*, owner) -> int:
+    """Soft-delete every template of the owner (their account is going): they
+    leave the gallery and the ranking; results made with them keep working."""
+    return EmojiTemplate.objects.filter(owner=owner, is_active=True).update(is_active=False)

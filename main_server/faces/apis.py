@@ -21,8 +21,8 @@ from common.schema import IMAGE_ENCODING, PICTURE_RULES, error_response, errors,
 from emojis.serializers import template_preview_url
 from faces.models import JobStatus
 from faces.selectors import RANKING_SIZE, job_get_for_owner, job_owned_queryset, ranking_top
-from faces.serializers import JobPageSerializer, JobSerializer
-from faces.services import job_create
+from faces.serializers import JobPageSerializer, JobSerializer, share_page_url
+from faces.services import job_create, job_rerender, job_share, job_unshare
 
 
 @extend_schema_field(
@@ -155,3 +155,107 @@ class MyResultsApi(APIView):
     def get(self, request):
         page = paginate(job_owned_queryset(user=request.user), page=parse_page(request.query_params.get("page")))
         return Response(self.OutputSerializer(page, context={"request": request}).data)
+
+
+# ---------------------------------------------------------------- re-render and share
+_TASK_ID = OpenApiParameter("task_id", {"type": "string", "format": "uuid"}, OpenApiParameter.PATH)
+_E401 = error_response(
+    "not_authenticated", "authentication_failed", "token_not_valid", when="No access token, or one that is not valid."
+)
+_E404_TASK = error_response("task_not_found", "not_found", when="No such job, or not mine.")
+_E429 = error_response("throttled", when="Too many jobs started; `Retry-After` says when to try again.")
+
+
+class JobRerenderApi(APIView):
+    throttle_classes = [UploadThrottle]
+
+    class InputSerializer(serializers.Serializer):
+        overrides = serializers.DictField(
+            child=serializers.ChoiceField(choices=EMOTIONS),
+            allow_empty=False,
+            help_text='{face index: emotion}, e.g. {"0": "sad"}: each key is the index of a face of that '
+            "result as in `result.faces` (digits, from 0); the other faces keep their emotion.",
+        )
+
+        def validate_overrides(self, value: dict) -> dict:
+            if len(value) > 100 or not all(str(key).isdigit() for key in value):
+                raise serializers.ValidationError("Keys are face indexes: 0, 1, 2 …")
+            return {str(int(key)): emotion for key, emotion in value.items()}
+
+    class OutputSerializer(serializers.Serializer):
+        task_id = serializers.UUIDField(help_text="The new job; poll it like any other.")
+        status = serializers.ChoiceField(choices=JobStatus.choices)
+
+    @extend_schema(
+        operation_id="jobRerender",
+        summary="Paste other emotions on some faces of a result, without detecting again",
+        description="A new job on the same photo and template: every face keeps its box and scores, the "
+        'faces named in `overrides` get that emotion and `"overridden": true`. The original stays as it was.',
+        parameters=[_TASK_ID],
+        request=InputSerializer,
+        responses={
+            202: OutputSerializer,
+            **errors(
+                e400=error_response(
+                    "validation_error", "invalid_overrides", "parse_error",
+                    when="`overrides` is missing, empty, names an emotion that does not exist, or a face the "
+                    "result does not have (`fields.overrides` says which).",
+                ),
+                e401=_E401,
+                e404=_E404_TASK,
+                e409=error_response(
+                    "task_not_done", "task_expired",
+                    when="The job is not done (pending, running or failed), or its photo expired.",
+                ),
+                e429=_E429,
+            ),
+        },
+    )
+    def post(self, request, task_id):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = job_rerender(owner=request.user, job_id=task_id, overrides=data.validated_data["overrides"])
+        output = self.OutputSerializer({"task_id": job.id, "status": job.status})
+        return Response(output.data, status=status.HTTP_202_ACCEPTED)
+
+
+class JobShareApi(APIView):
+    """`/faces/tasks/{task_id}/share`: POST makes the public link, DELETE removes it."""
+
+    class CreateOutputSerializer(serializers.Serializer):
+        share_url = serializers.URLField(
+            help_text="Public page with the result image and the template's name (never the photo); no login."
+        )
+
+    @extend_schema(
+        operation_id="jobShare",
+        summary="Share a result: a public link that cannot be guessed",
+        description="201 with a new link; 200 with the same link when the result is already shared.",
+        parameters=[_TASK_ID],
+        request=None,
+        responses={
+            201: CreateOutputSerializer,
+            200: CreateOutputSerializer,
+            **errors(
+                e401=_E401,
+                e404=_E404_TASK,
+                e409=error_response("task_not_done", "task_expired", when="Only a done result can be shared."),
+            ),
+        },
+    )
+    def post(self, request, task_id):
+        link, created = job_share(owner=request.user, job_id=task_id)
+        output = self.CreateOutputSerializer({"share_url": share_page_url(token=link.token, request=request)})
+        return Response(output.data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(
+        operation_id="jobUnshare",
+        summary="Stop sharing a result",
+        description="The link answers 404 from now on. 204 also when the result was not shared.",
+        parameters=[_TASK_ID],
+        request=None,
+        responses={204: None, **errors(e401=_E401, e404=_E404_TASK)},
+    )
+    def delete(self, request, task_id):
+        job_unshare(owner=request.user, job_id=task_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -16,9 +16,12 @@ class JobStatus(models.TextChoices):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+    # The photo and result were deleted after DATA_RETENTION_DAYS; the row stays
+    # so my page can say what happened to it.
+    EXPIRED = "expired"
 
 
-FINISHED = (JobStatus.DONE, JobStatus.FAILED)
+FINISHED = (JobStatus.DONE, JobStatus.FAILED, JobStatus.EXPIRED)
 
 # What a done job with zero faces says (the API's `message`); the SPA shows its
 # own translation of it.
@@ -44,6 +47,14 @@ class Job(Recoverable):
     result_height = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A re-render: the job it was made from, and its face rows were written at
+    # creation (boxes and scores of the source, emotions chosen by the user), so
+    # the worker hands ai_server those boxes instead of detecting again.
+    rerender_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="rerenders"
+    )
+    faces_given = models.BooleanField(default=False)
+    expired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -71,6 +82,11 @@ class Face(models.Model):
     h = models.IntegerField()
     emotion = models.CharField(max_length=10, choices=[(e, e) for e in EMOTIONS])
     scores = models.JSONField(default=dict)
+    # Eye, nose and mouth points from detection: a re-render turns the emoji
+    # with the head's roll without detecting again.
+    landmarks = models.JSONField(default=dict, blank=True)
+    # The emotion was chosen by the user, not read from the face.
+    overridden = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["index"]
@@ -82,3 +98,15 @@ class Face(models.Model):
     @property
     def box(self) -> list[int]:
         return [self.x, self.y, self.w, self.h]
+
+
+class ShareLink(models.Model):
+    """A public, unguessable link to one result image. Deleting the row is
+    unsharing: the link answers 404 from then on."""
+
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="share_link")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"share of {self.job_id}"

@@ -5,9 +5,9 @@ from datetime import timedelta
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from common.errors import ApplicationError
+from common.errors import ApplicationError, ShareNotFoundError
 from emojis.models import EmojiTemplate
-from faces.models import Job, JobStatus
+from faces.models import Job, JobStatus, ShareLink
 
 RANKING_WINDOW = timedelta(days=7)
 RANKING_SIZE = 3
@@ -16,7 +16,7 @@ RANKING_SIZE = 3
 def job_get_for_owner(*, job_id, user) -> Job:
     # Another user's job is "not found", not "forbidden": ids are not confirmed.
     job = (
-        Job.objects.select_related("template")
+        Job.objects.select_related("template", "share_link")
         .prefetch_related("faces")
         .filter(pk=job_id, owner=user)
         .first()
@@ -29,7 +29,7 @@ def job_get_for_owner(*, job_id, user) -> Job:
 def job_owned_queryset(*, user) -> QuerySet[Job]:
     return (
         Job.objects.filter(owner=user)
-        .select_related("template")
+        .select_related("template", "share_link")
         .prefetch_related("faces")
         .order_by("-created_at", "-id")
     )
@@ -79,3 +79,12 @@ def job_oldest_unfinished_created_at():
         .values_list("created_at", flat=True)
         .first()
     )
+
+
+def share_get_by_token(*, token: str) -> ShareLink:
+    """A shared result that can still be shown; anything else is one 404, so a
+    link never tells whether it once existed."""
+    link = ShareLink.objects.select_related("job__template").filter(token=token).first()
+    if link is None or link.job.status != JobStatus.DONE or not link.job.result_image:
+        raise ShareNotFoundError()
+    return link

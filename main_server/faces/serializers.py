@@ -1,10 +1,13 @@
 """The job shape, shared by the job view and my page (its schema components:
-Job, JobTemplate, JobResult, Face, EmotionScores, JobPage)."""
+Job, JobTemplate, JobResult, Face, FacesSummary, EmotionScores, JobPage),
+and the public link of a shared result."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -33,6 +36,27 @@ class FaceSerializer(serializers.Serializer):
     )
     emotion = serializers.ChoiceField(choices=EMOTIONS, help_text="The pasted emoji's emotion.")
     scores = EmotionScoresSerializer()
+    overridden = serializers.BooleanField(
+        help_text="true when the user chose `emotion` (a re-render); the scores stay what the models read."
+    )
+
+
+def faces_summary(emotions: list[str]) -> dict[str, Any]:
+    """{"faces": 5, "by_emotion": {"happy": 4, "sad": 1}}: most frequent first
+    (ties in the order of EMOTIONS), emotions with no face left out."""
+    counts = Counter(emotions)
+    ordered = sorted(counts, key=lambda e: (-counts[e], EMOTIONS.index(e) if e in EMOTIONS else len(EMOTIONS)))
+    return {"faces": len(emotions), "by_emotion": {e: counts[e] for e in ordered}}
+
+
+@extend_schema_serializer(component_name="FacesSummary")
+class FacesSummarySerializer(serializers.Serializer):
+    faces = serializers.IntegerField(min_value=0, help_text="How many faces the photo has.")
+    by_emotion = serializers.DictField(
+        child=serializers.IntegerField(min_value=1),
+        help_text="Faces per pasted emotion, most first (ties in the order angry … neutral); "
+        'emotions no face has are left out, e.g. {"happy": 4, "sad": 1}.',
+    )
 
 
 @extend_schema_serializer(component_name="JobResult")
@@ -41,10 +65,15 @@ class JobResultSerializer(serializers.Serializer):
     width = serializers.IntegerField(source="result_width", min_value=1)
     height = serializers.IntegerField(source="result_height", min_value=1)
     faces = FaceSerializer(many=True, help_text="Left to right; may be empty (see the job's `message`).")
+    summary = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.URLField())
     def get_image_url(self, job: Job) -> str:
         return media_url(request=self.context.get("request"), name=job.result_image.name)
+
+    @extend_schema_field(FacesSummarySerializer())
+    def get_summary(self, job: Job) -> dict[str, Any]:
+        return faces_summary([face.emotion for face in job.faces.all()])
 
 
 @extend_schema_serializer(component_name="JobTemplate")
@@ -66,10 +95,23 @@ class JobSerializer(serializers.Serializer):
     finished_at = serializers.DateTimeField(allow_null=True)
     input_url = serializers.SerializerMethodField()
     result = serializers.SerializerMethodField()
+    rerender_of = serializers.UUIDField(
+        source="rerender_of_id", allow_null=True, help_text="The job this one re-rendered; null otherwise."
+    )
+    share_url = serializers.SerializerMethodField()
+    expired_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the photo and result were deleted (status `expired`); null otherwise."
+    )
 
-    @extend_schema_field(serializers.URLField())
-    def get_input_url(self, job: Job) -> str:
+    @extend_schema_field(serializers.URLField(allow_null=True, help_text="null once the photo expired."))
+    def get_input_url(self, job: Job) -> str | None:
         return media_url(request=self.context.get("request"), name=job.input_image.name)
+
+    @extend_schema_field(
+        serializers.URLField(allow_null=True, help_text="The public link while the result is shared; null otherwise.")
+    )
+    def get_share_url(self, job: Job) -> str | None:
+        return share_url(job, request=self.context.get("request"))
 
     @extend_schema_field(JobResultSerializer(allow_null=True, help_text="null until the job is done."))
     def get_result(self, job: Job) -> dict[str, Any] | None:
@@ -79,3 +121,15 @@ class JobSerializer(serializers.Serializer):
 
 
 JobPageSerializer = page_serializer(JobSerializer, name="JobPage")
+
+
+def share_url(job: Job, *, request) -> str | None:
+    link = getattr(job, "share_link", None)
+    if link is None or job.status != JobStatus.DONE:
+        return None
+    return share_page_url(token=link.token, request=request)
+
+
+def share_page_url(*, token: str, request) -> str:
+    path = reverse("share-page", kwargs={"token": token})
+    return request.build_absolute_uri(path) if request is not None else path

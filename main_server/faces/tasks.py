@@ -20,3 +20,9 @@ def jobs_reconcile() -> dict[str, int]:
 @shared_task(name="faces.tasks.jobs_sweep")
 def jobs_sweep() -> dict[str, int]:
     return services.jobs_sweep()
+
+
+@shared_task(name="faces.tasks.jobs_expire")
+def jobs_expire() -> dict[str, int]:
+    """Photos past DATA_RETENTION_DAYS go (idempotent: expired rows are not picked again)."""
+    return services.jobs_expire()

@@ -1,21 +1,15 @@
-"""Serves a signed media URL: by nginx (X-Accel-Redirect) in deployment, by a
-redirect to a presigned URL for S3, or streamed from disk under `make run`."""
+"""Serves a signed media URL (how: media/serving.py)."""
 
 from __future__ import annotations
 
-import mimetypes
-from urllib.parse import quote
-
 from django.conf import settings
-from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from common.errors import ApplicationError
 from common.schema import error_response, errors
+from media.serving import file_response
 from media.signing import media_name_from_token
 
 
@@ -40,17 +34,4 @@ class MediaServeApi(APIView):
     )
     def get(self, request, token: str):
         name = media_name_from_token(token=token)
-        if not default_storage.exists(name):
-            raise ApplicationError("This file no longer exists.", code="not_found", status_code=404)
-        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        cache = f"private, max-age={min(settings.MEDIA_URL_MAX_AGE, 3600)}"
-        if settings.MEDIA_BACKEND == "s3":
-            response = HttpResponseRedirect(default_storage.url(name))
-        elif settings.MEDIA_X_ACCEL_REDIRECT:
-            response = HttpResponse(content_type=content_type)
-            response["X-Accel-Redirect"] = settings.MEDIA_X_ACCEL_PREFIX + quote(name)
-        else:
-            response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
-        response["Cache-Control"] = cache
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return file_response(name=name, cache_control=f"private, max-age={min(settings.MEDIA_URL_MAX_AGE, 3600)}")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The SPA in a real browser against the real service (`make run` on free ports):
-# sign up → log in → emojify a real photo → my page → create a template from
-# seven pictures → delete it. Screenshots go to artifacts/browser/.
+# sign up → log in → emojify a real photo → change a face's emotion → share and
+# unshare → my page → create a template from seven pictures → delete it → delete
+# the account. Screenshots go to artifacts/browser/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPO=$PWD

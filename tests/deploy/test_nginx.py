@@ -186,6 +186,12 @@ def test_api_is_proxied_with_the_client_host_and_scheme(site):
     assert body["headers"]["X-Forwarded-For"] == "127.0.0.1"
 
 
+def test_share_pages_are_answered_by_main_not_the_spa(site):
+    # main_server says whether a link is shared (or 404): nginx must not fall back to index.html.
+    body = requests.get(f"{site['url']}/s/{'A' * 43}", timeout=5).json()
+    assert body["server"] == "main" and body["path"] == f"/s/{'A' * 43}"
+
+
 @pytest.mark.parametrize("path", ["/metrics", "/api/v1/metrics"])
 def test_metrics_are_not_public(site, path):
     assert requests.get(f"{site['url']}{path}", timeout=5).status_code == 404

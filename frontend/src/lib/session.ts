@@ -12,9 +12,11 @@ export type SessionState = {
   user: LoginOutputUser | null;
   /** Set when a refresh failed, so the login page can say why the user is there. */
   expired: boolean;
+  /** Set when the user deleted the account: private pages send them home, not to log in. */
+  deleted: boolean;
 };
 
-const empty: SessionState = { accessToken: null, refreshToken: null, user: null, expired: false };
+const empty: SessionState = { accessToken: null, refreshToken: null, user: null, expired: false, deleted: false };
 
 export function loadSession(): SessionState {
   try {
@@ -27,6 +29,7 @@ export function loadSession(): SessionState {
       refreshToken: parsed.refreshToken,
       user: parsed.user ?? null,
       expired: false,
+      deleted: false,
     };
   } catch {
     return empty;
@@ -54,7 +57,7 @@ export const sessionSlice = createSlice({
       _state,
       action: PayloadAction<{ accessToken: string; refreshToken: string; user: LoginOutputUser }>,
     ) {
-      return { ...action.payload, expired: false };
+      return { ...action.payload, expired: false, deleted: false };
     },
     tokensRefreshed(state, action: PayloadAction<{ accessToken: string; refreshToken?: string }>) {
       state.accessToken = action.payload.accessToken;
@@ -66,10 +69,13 @@ export const sessionSlice = createSlice({
     sessionExpired() {
       return { ...empty, expired: true };
     },
+    accountDeleted() {
+      return { ...empty, deleted: true };
+    },
   },
 });
 
-export const { loggedIn, tokensRefreshed, loggedOut, sessionExpired } = sessionSlice.actions;
+export const { loggedIn, tokensRefreshed, loggedOut, sessionExpired, accountDeleted } = sessionSlice.actions;
 
 type WithSession = { session: SessionState };
 export const selectSession = (state: WithSession) => state.session;

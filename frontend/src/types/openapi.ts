@@ -119,6 +119,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/faces/tasks/{task_id}/rerender/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Paste other emotions on some faces of a result, without detecting again
+         * @description A new job on the same photo and template: every face keeps its box and scores, the faces named in `overrides` get that emotion and `"overridden": true`. The original stays as it was.
+         */
+        post: operations["jobRerender"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/faces/tasks/{task_id}/share/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Share a result: a public link that cannot be guessed
+         * @description 201 with a new link; 200 with the same link when the result is already shared.
+         */
+        post: operations["jobShare"];
+        /**
+         * Stop sharing a result
+         * @description The link answers 404 from now on. 204 also when the result was not shared.
+         */
+        delete: operations["jobUnshare"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -237,6 +281,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/me/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete my account and everything it owns
+         * @description My jobs, photos, results and share links are deleted (database and storage) and my templates soft-deleted (results other people made with them still open). My tokens stop working at once, and media links handed out before answer 404. A wrong password deletes nothing.
+         */
+        delete: operations["userDeleteMe"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/mypage/result/": {
         parameters: {
             query?: never;
@@ -323,6 +387,16 @@ export interface components {
             /** @description The pasted emoji's emotion. */
             emotion: components["schemas"]["Emotion"];
             scores: components["schemas"]["EmotionScores"];
+            /** @description true when the user chose `emotion` (a re-render); the scores stay what the models read. */
+            overridden: boolean;
+        };
+        FacesSummary: {
+            /** @description How many faces the photo has. */
+            faces: number;
+            /** @description Faces per pasted emotion, most first (ties in the order angry … neutral); emotions no face has are left out, e.g. {"happy": 4, "sad": 1}. */
+            by_emotion: {
+                [key: string]: number;
+            };
         };
         HealthOutput: {
             status: components["schemas"]["HealthOutputStatusEnum"];
@@ -348,10 +422,28 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             finished_at: string | null;
-            /** Format: uri */
-            readonly input_url: string;
+            /**
+             * Format: uri
+             * @description null once the photo expired.
+             */
+            readonly input_url: string | null;
             /** @description null until the job is done. */
             readonly result: components["schemas"]["JobResult"] | null;
+            /**
+             * Format: uuid
+             * @description The job this one re-rendered; null otherwise.
+             */
+            rerender_of: string | null;
+            /**
+             * Format: uri
+             * @description The public link while the result is shared; null otherwise.
+             */
+            readonly share_url: string | null;
+            /**
+             * Format: date-time
+             * @description When the photo and result were deleted (status `expired`); null otherwise.
+             */
+            expired_at: string | null;
         };
         JobCreateInputRequest: {
             /** @description The template to use. */
@@ -378,6 +470,20 @@ export interface components {
             page: number;
             results: components["schemas"]["Job"][];
         };
+        JobRerenderInputRequest: {
+            /** @description {face index: emotion}, e.g. {"0": "sad"}: each key is the index of a face of that result as in `result.faces` (digits, from 0); the other faces keep their emotion. */
+            overrides: {
+                [key: string]: "angry" | "disgust" | "fear" | "happy" | "sad" | "surprise" | "neutral";
+            };
+        };
+        JobRerenderOutput: {
+            /**
+             * Format: uuid
+             * @description The new job; poll it like any other.
+             */
+            task_id: string;
+            status: components["schemas"]["JobStatus"];
+        };
         JobResult: {
             /** Format: uri */
             readonly image_url: string;
@@ -385,9 +491,17 @@ export interface components {
             height: number;
             /** @description Left to right; may be empty (see the job's `message`). */
             faces: components["schemas"]["Face"][];
+            readonly summary: components["schemas"]["FacesSummary"];
+        };
+        JobShareCreateOutput: {
+            /**
+             * Format: uri
+             * @description Public page with the result image and the template's name (never the photo); no login.
+             */
+            share_url: string;
         };
         /** @enum {string} */
-        JobStatus: "pending" | "running" | "done" | "failed";
+        JobStatus: "pending" | "running" | "done" | "failed" | "expired";
         JobTemplate: {
             id: number;
             name: string;
@@ -527,6 +641,10 @@ export interface components {
             /** @description The new refresh token; the one sent is now used up. */
             refresh_token: string;
         };
+        UserMeDeleteInputRequest: {
+            /** @description The account's password, typed again to confirm. */
+            password: string;
+        };
         UsersAvailabilityOutput: {
             /** @description false when taken (case-insensitively) or not a valid email/alias at all. */
             available: boolean;
@@ -567,13 +685,17 @@ export type EmotionScores = components['schemas']['EmotionScores'];
 export type ErrorDetail = components['schemas']['ErrorDetail'];
 export type ErrorResponse = components['schemas']['ErrorResponse'];
 export type Face = components['schemas']['Face'];
+export type FacesSummary = components['schemas']['FacesSummary'];
 export type HealthOutput = components['schemas']['HealthOutput'];
 export type HealthOutputStatusEnum = components['schemas']['HealthOutputStatusEnum'];
 export type Job = components['schemas']['Job'];
 export type JobCreateInputRequest = components['schemas']['JobCreateInputRequest'];
 export type JobCreateOutput = components['schemas']['JobCreateOutput'];
 export type JobPage = components['schemas']['JobPage'];
+export type JobRerenderInputRequest = components['schemas']['JobRerenderInputRequest'];
+export type JobRerenderOutput = components['schemas']['JobRerenderOutput'];
 export type JobResult = components['schemas']['JobResult'];
+export type JobShareCreateOutput = components['schemas']['JobShareCreateOutput'];
 export type JobStatus = components['schemas']['JobStatus'];
 export type JobTemplate = components['schemas']['JobTemplate'];
 export type LoginInputRequest = components['schemas']['LoginInputRequest'];
@@ -591,6 +713,7 @@ export type TemplatePage = components['schemas']['TemplatePage'];
 export type TemplateStatus = components['schemas']['TemplateStatus'];
 export type TokenRefreshInputRequest = components['schemas']['TokenRefreshInputRequest'];
 export type TokenRefreshOutput = components['schemas']['TokenRefreshOutput'];
+export type UserMeDeleteInputRequest = components['schemas']['UserMeDeleteInputRequest'];
 export type UsersAvailabilityOutput = components['schemas']['UsersAvailabilityOutput'];
 export type UsersCreateInputRequest = components['schemas']['UsersCreateInputRequest'];
 export type UsersCreateOutput = components['schemas']['UsersCreateOutput'];
@@ -938,6 +1061,190 @@ export interface operations {
                 };
             };
             /** @description No access token where one is needed, or a token that is not valid (a token that is sent is checked on every operation, public ones too). Codes: `not_authenticated`, `authentication_failed`, `token_not_valid`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such job, or not mine. Codes: `task_not_found`, `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    jobRerender: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobRerenderInputRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRerenderOutput"];
+                };
+            };
+            /** @description `overrides` is missing, empty, names an emotion that does not exist, or a face the result does not have (`fields.overrides` says which). Codes: `validation_error`, `invalid_overrides`, `parse_error`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No access token, or one that is not valid. Codes: `not_authenticated`, `authentication_failed`, `token_not_valid`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such job, or not mine. Codes: `task_not_found`, `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The job is not done (pending, running or failed), or its photo expired. Codes: `task_not_done`, `task_expired`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. Codes: `request_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not in the media type this operation reads. Codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many jobs started; `Retry-After` says when to try again. Codes: `throttled`. */
+            429: {
+                headers: {
+                    /** @description Seconds until the next request may succeed. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    jobShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobShareCreateOutput"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobShareCreateOutput"];
+                };
+            };
+            /** @description No access token, or one that is not valid. Codes: `not_authenticated`, `authentication_failed`, `token_not_valid`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such job, or not mine. Codes: `task_not_found`, `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Only a done result can be shared. Codes: `task_not_done`, `task_expired`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    jobUnshare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No access token, or one that is not valid. Codes: `not_authenticated`, `authentication_failed`, `token_not_valid`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1341,6 +1648,75 @@ export interface operations {
             };
         };
     };
+    userDeleteMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserMeDeleteInputRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The password is missing or wrong (`fields.password`); nothing was deleted. Codes: `validation_error`, `wrong_password`, `parse_error`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No access token, or one that is not valid. Codes: `not_authenticated`, `authentication_failed`, `token_not_valid`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is over the size limit. Codes: `request_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not in the media type this operation reads. Codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many passwords tried on this account (counted with its logins); `Retry-After` says when to try again. Codes: `throttled`. */
+            429: {
+                headers: {
+                    /** @description Seconds until the next request may succeed. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     myResults: {
         parameters: {
             query?: {
@@ -1453,6 +1829,7 @@ export const cutoutMethodValues: ReadonlyArray<FlattenedDeepRequired<components>
 export const databaseEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DatabaseEnum"]> = ["ok"];
 export const emotionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Emotion"]> = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"];
 export const healthOutputStatusEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthOutputStatusEnum"]> = ["ok", "degraded"];
-export const jobStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobStatus"]> = ["pending", "running", "done", "failed"];
+export const jobRerenderInputRequestOverridesValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobRerenderInputRequest"]["overrides"][string]> = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"];
+export const jobStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobStatus"]> = ["pending", "running", "done", "failed", "expired"];
 export const templateStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TemplateStatus"]> = ["processing", "ready", "failed"];
 export const pictureMediaTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PictureMediaType"]> = ["image/bmp", "image/gif", "image/jpeg", "image/png", "image/webp"];

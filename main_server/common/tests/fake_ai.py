@@ -28,6 +28,7 @@ class FakeAiClient(AiClient):
     faces: list[dict[str, Any]] = [fake_face()]
     fail_with: Exception | None = None  # e.g. AiUnavailableError("down")
     calls: list[str] = []
+    compose_requests: list[dict[str, Any]] = []
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # no HTTP session
         self.base_url = "fake://"
@@ -37,9 +38,15 @@ class FakeAiClient(AiClient):
         cls.faces = [fake_face()]
         cls.fail_with = None
         cls.calls = []
+        cls.compose_requests = []
 
-    def compose(self, *, image: bytes, emojis: dict[str, bytes], overrides=None) -> ComposeResult:
+    def compose(
+        self, *, image: bytes, emojis: dict[str, bytes], overrides=None, boxes=None, landmarks=None
+    ) -> ComposeResult:
+        """Like ai_server: with `boxes` nothing is detected (the faces are those
+        boxes, classified as `faces` says), and overrides mark their faces."""
         self.calls.append("compose")
+        self.compose_requests.append({"overrides": overrides, "boxes": boxes, "landmarks": landmarks})
         if self.fail_with:
             raise self.fail_with
         if set(emojis) != set(EMOTIONS):
@@ -47,10 +54,20 @@ class FakeAiClient(AiClient):
         picture = Image.open(io.BytesIO(image))
         out = io.BytesIO()
         picture.convert("RGB").save(out, format="JPEG")
+        faces = [dict(f) for f in self.faces]
+        if boxes is not None:
+            faces = [
+                {**faces[i % len(faces)], "box": list(box), "landmarks": (landmarks or [{}] * len(boxes))[i],
+                 "confidence": None} for i, box in enumerate(boxes)
+            ] if faces else []
+        for index, emotion in (overrides or {}).items():
+            if int(index) >= len(faces):
+                raise AiInputError(f"overrides name face {index}, but the photo has {len(faces)} face(s).")
+            faces[int(index)] = {**faces[int(index)], "emotion": emotion, "overridden": True}
         return ComposeResult(
             width=picture.width,
             height=picture.height,
-            faces=[dict(f) for f in self.faces],
+            faces=faces,
             image=out.getvalue(),
             image_format="jpeg",
         )

@@ -65,6 +65,7 @@ def test_operations_document_the_statuses_their_setup_implies(schema):
     assert throttled == {
         "GET /api/v1/users/", "POST /api/v1/emojis/", "POST /api/v1/faces/tasks/", "POST /api/v1/users/",
         "POST /api/v1/users/auth/", "POST /api/v1/users/auth/refresh/",
+        "POST /api/v1/faces/tasks/{task_id}/rerender/", "DELETE /api/v1/users/me/",
     }
     assert all("Retry-After" in op["responses"]["429"]["headers"] for n, op in _operations(schema) if n in throttled)
 
@@ -93,7 +94,8 @@ def test_a_done_job_with_faces_matches_the_job_schema(schema, auth_api, user):
     Face.objects.create(job=job, index=0, x=1, y=2, w=3, h=4, emotion="happy", scores=scores)
     body = auth_api.get(f"/api/v1/faces/tasks/{job.id}/").json()
     _assert_matches(schema, "Job", body)
-    assert body["result"]["faces"] == [{"box": [1, 2, 3, 4], "emotion": "happy", "scores": scores}]
+    assert body["result"]["faces"] == [{"box": [1, 2, 3, 4], "emotion": "happy", "scores": scores, "overridden": False}]
+    assert body["result"]["summary"] == {"faces": 1, "by_emotion": {"happy": 1}}
     _assert_matches(schema, "JobPage", auth_api.get("/api/v1/users/mypage/result/").json())
 
 
@@ -119,3 +121,25 @@ def test_a_template_row_without_its_pictures_does_not_break_the_gallery(schema, 
     listed = next(t for t in response.json()["results"] if t["id"] == bare.id)
     assert listed["images"]["angry"] == {"original_url": None, "cutout_url": None, "cutout_method": None}
     assert listed["preview_url"] is None
+
+
+def test_shared_rerendered_and_expired_jobs_match_the_job_schema(schema, auth_api, done_job):
+    from faces.services import jobs_expire
+
+    auth_api.post(f"/api/v1/faces/tasks/{done_job.id}/share/")
+    task_id = auth_api.post(
+        f"/api/v1/faces/tasks/{done_job.id}/rerender/", {"overrides": {"0": "sad"}}, format="json"
+    ).json()["task_id"]
+    rerender = auth_api.get(f"/api/v1/faces/tasks/{task_id}/").json()
+    assert rerender["rerender_of"] == str(done_job.id)
+    _assert_matches(schema, "Job", rerender)
+    shared = auth_api.get(f"/api/v1/faces/tasks/{done_job.id}/").json()
+    assert shared["share_url"]
+    _assert_matches(schema, "Job", shared)
+    Job = type(done_job)
+    Job.objects.filter(pk=done_job.pk).update(created_at=done_job.created_at.replace(year=2000))
+    jobs_expire()
+    expired = auth_api.get(f"/api/v1/faces/tasks/{done_job.id}/").json()
+    assert expired["status"] == "expired" and expired["input_url"] is None
+    _assert_matches(schema, "Job", expired)
+    _assert_matches(schema, "JobPage", auth_api.get("/api/v1/users/mypage/result/").json())

@@ -184,5 +184,6 @@ from config.integrations.cache import *  # noqa: E402, F403
 from config.integrations.celery import *  # noqa: E402, F403
 from config.integrations.drf import *  # noqa: E402, F403
 from config.integrations.jwt import *  # noqa: E402, F403
+from config.integrations.privacy import *  # noqa: E402, F403
 from config.integrations.storage import *  # noqa: E402, F403
 

@@ -132,6 +132,7 @@ CELERY_BEAT_SCHEDULE = {
     "jobs-sweep": _every(60, "faces.tasks.jobs_sweep"),
     "templates-sweep": _every(120, "emojis.tasks.templates_sweep"),
     "flush-expired-tokens": _every(6 * 3600, "accounts.tasks.flush_expired_tokens"),
+    "jobs-expire": _every(3600, "faces.tasks.jobs_expire"),
 }
 
 WORKER_METRICS_PORT = env_int("WORKER_METRICS_PORT", 0)

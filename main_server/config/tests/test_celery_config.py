@@ -22,7 +22,7 @@ def test_the_reconciler_runs_every_few_seconds_and_the_sweeps_back_it_up():
     schedule = {entry["task"]: entry for entry in app.conf.beat_schedule.values()}
     assert set(schedule) == {
         "faces.tasks.jobs_reconcile", "emojis.tasks.templates_reconcile", "faces.tasks.jobs_sweep",
-        "emojis.tasks.templates_sweep", "accounts.tasks.flush_expired_tokens",
+        "emojis.tasks.templates_sweep", "accounts.tasks.flush_expired_tokens", "faces.tasks.jobs_expire",
     }
     assert schedule["faces.tasks.jobs_reconcile"]["schedule"] <= 10
     assert schedule["emojis.tasks.templates_reconcile"]["schedule"] <= 10
@@ -34,7 +34,10 @@ def test_periodic_tasks_have_their_own_queue():
     from django.conf import settings
 
     router = app.amqp.router
-    for name in ("faces.tasks.jobs_reconcile", "emojis.tasks.templates_sweep", "accounts.tasks.flush_expired_tokens"):
+    for name in (
+        "faces.tasks.jobs_reconcile", "emojis.tasks.templates_sweep", "accounts.tasks.flush_expired_tokens",
+        "faces.tasks.jobs_expire",
+    ):
         assert router.route({}, name)["queue"].name == settings.MAINTENANCE_QUEUE
     for name in ("faces.tasks.job_process", "emojis.tasks.template_process"):
         assert router.route({}, name)["queue"].name == settings.TASK_QUEUE

@@ -142,3 +142,24 @@ def test_uploads_are_rate_limited_per_user(auth_api, other_api, template, monkey
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {**SimpleRateThrottle.THROTTLE_RATES, "uploads": "2/min"})
     assert [_post(auth_api, template.id).status_code for _ in range(3)] == [202, 202, 429]
     assert _post(other_api, template.id).status_code == 202
+
+
+def test_result_summary_counts_faces_by_emotion_most_first(auth_api, template, fake_ai):
+    from common.tests.fake_ai import fake_face
+
+    fake_ai.faces = [fake_face((i * 10, 0, 8, 8), e) for i, e in enumerate(["sad", "happy", "happy", "happy", "happy"])]
+    task_id = _post(auth_api, template.id).json()["task_id"]
+    job_process_task.apply(args=[task_id])
+    result = auth_api.get(f"/api/v1/faces/tasks/{task_id}").json()["result"]
+    assert result["summary"] == {"faces": 5, "by_emotion": {"happy": 4, "sad": 1}}
+    assert list(result["summary"]["by_emotion"]) == ["happy", "sad"]
+    assert [f["overridden"] for f in result["faces"]] == [False] * 5
+
+
+def test_summary_of_a_photo_without_faces_is_zero(auth_api, template, fake_ai):
+    fake_ai.faces = []
+    task_id = _post(auth_api, template.id).json()["task_id"]
+    job_process_task.apply(args=[task_id])
+    assert auth_api.get(f"/api/v1/faces/tasks/{task_id}").json()["result"]["summary"] == {
+        "faces": 0, "by_emotion": {}
+    }

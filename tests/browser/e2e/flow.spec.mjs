@@ -20,10 +20,15 @@ assert.ok(PHOTO && NO_FACE_PHOTO && EMOJI_DIR, 'PHOTO, NO_FACE_PHOTO and EMOJI_D
 mkdirSync(ARTIFACTS, { recursive: true });
 
 const problems = [];
+// Statuses a step provokes on purpose (a wrong password, a link after unsharing):
+// Chromium logs each as a console error, which is then not a problem.
+const expectedStatuses = new Set();
 function watch(page, label) {
   page.on('pageerror', (err) => problems.push(`[${label}] page error: ${err.message}`));
   page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`[${label}] console error: ${msg.text()} ${JSON.stringify(msg.location())}`);
+    if (msg.type() !== 'error') return;
+    if ([...expectedStatuses].some((status) => msg.text().includes(`status of ${status}`))) return;
+    problems.push(`[${label}] console error: ${msg.text()} ${JSON.stringify(msg.location())}`);
   });
   page.on('requestfailed', (req) => {
     // navigating away cancels image loads; that is not an error
@@ -119,7 +124,60 @@ try {
   ]);
   assert.match(download.suggestedFilename(), /^igemoji-[0-9a-f-]{8}\.(jpg|png|webp)$/, 'the download is named after its type');
   await shot(page, '06-result');
+  const firstResultUrl = page.url();
+
+  step('change the emotion of face 1: a new version, same faces');
+  await page.getByTestId('faces-summary').waitFor();
+  const before = await result.getAttribute('src');
+  const chosen = EMOTIONS.find((e) => e !== emotions[0]);
+  await page.getByRole('button', { name: 'Change emotion of face 1', exact: true }).click();
+  const menu = page.getByRole('menu');
+  assert.equal(await menu.getByRole('menuitemradio').count(), 7, 'the seven emotions are offered');
+  assert.equal(await menu.getByRole('menuitemradio', { name: emotions[0], exact: true }).getAttribute('aria-checked'), 'true');
+  await shot(page, '06c-emotion-menu');
+  await menu.getByRole('menuitemradio', { name: chosen, exact: true }).click();
+  await page.waitForURL((url) => url.href !== firstResultUrl && url.pathname.startsWith('/results/'));
+  await page.waitForFunction((old) => {
+    const img = document.querySelector('img[alt="Result"]');
+    return img instanceof HTMLImageElement && img.src !== old && img.complete && img.naturalWidth > 0;
+  }, before, { timeout: JOB_TIMEOUT });
+  const after = await page.getByAltText('Result', { exact: true }).getAttribute('src');
+  const [oldBytes, newBytes] = await Promise.all([before, after].map(async (u) => (await page.request.get(u)).body()));
+  assert.ok(!oldBytes.equals(newBytes), 'the re-rendered picture differs');
+  assert.equal(await page.getByTestId('face-emotion').first().textContent(), chosen, 'face 1 shows the chosen emotion');
+  await page.getByTestId('face').first().getByText('your choice').waitFor();
+  assert.equal(await page.getByTestId('face').count(), emotions.length, 'the same faces');
+  assert.match(await page.getByTestId('faces-summary').textContent(), new RegExp(`^${emotions.length} faces?: .*1 ${chosen}`));
+  await shot(page, '06d-rerendered');
   const resultUrl = page.url();
+
+  step('share the result and stop sharing it');
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE_URL });
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  await page.getByText('Link copied.', { exact: false }).waitFor();
+  const shareUrl = await page.getByRole('textbox', { name: 'Share link' }).inputValue();
+  assert.match(shareUrl, /\/s\/[A-Za-z0-9_-]{43}$/, 'an unguessable link');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), shareUrl, 'the link is on the clipboard');
+  await shot(page, '06e-shared');
+  const strangerContext = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US' });
+  const stranger = await strangerContext.newPage();
+  watch(stranger, 'share page');
+  await stranger.goto(shareUrl);
+  await stranger.waitForFunction(() => {
+    const img = document.querySelector('img[alt="Shared result"]');
+    return img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0;
+  });
+  await stranger.getByText(/Made with the “.+” template/).waitFor();
+  assert.equal(await stranger.locator('img').count(), 1, 'only the result, never the photo');
+  await shot(stranger, '06f-share-page');
+  await page.getByRole('button', { name: 'Stop sharing' }).click();
+  await page.getByText('The link no longer works.').waitFor();
+  expectedStatuses.add(404);
+  const gone = await stranger.goto(shareUrl);
+  assert.equal(gone.status(), 404, 'an unshared link is a 404');
+  await stranger.getByText('This link does not exist or is no longer shared.').waitFor();
+  expectedStatuses.delete(404);
+  await strangerContext.close();
 
   step('a photo without a face says so');
   await page.goto(BASE_URL + templateUrl);
@@ -132,10 +190,12 @@ try {
   assert.equal(await page.getByTestId('face').count(), 0, 'no face listed');
   await shot(page, '06b-no-face');
 
-  step('my page shows the result');
+  step('my page shows the results, both versions of the re-rendered one');
   await page.getByRole('link', { name: 'My page' }).click();
   const myPhotos = page.locator('section', { has: page.getByRole('heading', { name: /My photos/ }) });
   await myPhotos.getByRole('img').first().waitFor();
+  assert.equal(await myPhotos.getByRole('listitem').count(), 3, 'the astronaut, its new version, the coffee');
+  assert.equal(await myPhotos.getByText('new version', { exact: true }).count(), 1);
   await page.waitForFunction(() => [...document.querySelectorAll('main section img')].some((i) => i.complete && i.naturalWidth > 0));
   await shot(page, '07-my-page');
 
@@ -222,6 +282,38 @@ try {
   step('log out');
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.getByRole('link', { name: 'Sign up' }).waitFor();
+
+  step('delete the account: a wrong password first, then the right one');
+  await page.getByRole('link', { name: 'Log in' }).click();
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL('**/gallery');
+  await page.goto(BASE_URL + new URL(resultUrl).pathname);
+  const oldImage = await page.getByAltText('Result', { exact: true }).getAttribute('src');
+  await page.getByRole('link', { name: 'My page' }).click();
+  await page.getByRole('button', { name: 'Delete my account' }).click();
+  const farewell = page.getByRole('dialog', { name: 'Delete your account?' });
+  expectedStatuses.add(400);
+  await farewell.getByLabel('Password').fill('not my password');
+  await farewell.getByRole('button', { name: 'Delete my account' }).click();
+  await farewell.getByText('The password is wrong. Nothing was deleted.').waitFor();
+  expectedStatuses.delete(400);
+  await shot(page, '16-delete-account-wrong-password');
+  await farewell.getByLabel('Password').fill(password);
+  await farewell.getByRole('button', { name: 'Delete my account' }).click();
+  await page.getByText('Your account and everything in it were deleted.').waitFor();
+  await page.waitForURL(BASE_URL + '/');
+  await page.getByRole('link', { name: 'Log in' }).waitFor();
+  await shot(page, '17-account-deleted');
+  assert.equal((await page.request.get(oldImage)).status(), 404, 'media links handed out before are 404');
+  expectedStatuses.add(401);
+  await page.getByRole('link', { name: 'Log in' }).click();
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByText('Email or password is wrong.').waitFor();
+  expectedStatuses.delete(401);
 
   assert.deepEqual(problems, [], 'no page errors, console errors or failed requests');
   console.log(`browser test: PASS (faces: ${emotions.join(', ')}; screenshots in ${ARTIFACTS})`);

@@ -1,6 +1,9 @@
+import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useTranslation } from 'react-i18next';
+
+import { DeleteAccountButton } from '@/features/auth';
 
 import { MyResults, MyTemplates } from '@/features/mypage';
 import { DeleteTemplateButton } from '@/features/templates';
@@ -19,6 +22,13 @@ export function MyPageRoute() {
       </Stack>
       <MyResults resultPath={(taskId) => `/results/${taskId}`} />
       <MyTemplates actions={(template) => <DeleteTemplateButton template={template} />} />
+      <Box component="section" aria-labelledby="account-heading">
+        <Typography id="account-heading" variant="h5" component="h2" gutterBottom>
+          {t('account.heading')}
+        </Typography>
+        <Typography color="text.secondary" sx={{ mb: 1.5 }}>{t('account.lead')}</Typography>
+        <DeleteAccountButton />
+      </Box>
     </Stack>
   );
 }

@@ -4,6 +4,8 @@ import {
   emotionValues,
   type Emotion,
   type EmotionScores,
+  type Face,
+  type FacesSummary,
   type Job,
   type RankingOutput,
   type Template,
@@ -12,8 +14,19 @@ import {
 
 export type DbUser = { id: number; email: string; alias: string; password: string };
 export type DbTemplate = Template & { ownerId: number; active: boolean };
-// The handlers move a job along as it is polled, so its fields may change here.
-export type DbJob = { -readonly [K in keyof Job]: Job[K] } & { ownerId: number; polls: number };
+// The handlers move a job along as it is polled, so its fields may change here;
+// `plannedFaces` are a re-render's faces, given when it is created.
+export type DbJob = { -readonly [K in keyof Job]: Job[K] } & { ownerId: number; polls: number; plannedFaces?: Face[] };
+
+export const publicJob = ({ ownerId: _o, polls: _p, plannedFaces: _f, ...job }: DbJob): Job => job;
+
+/** Like main_server's result.summary: emotions some face has, most first. */
+export function summarize(faces: Face[]): FacesSummary {
+  const counts = new Map<Emotion, number>();
+  for (const face of faces) counts.set(face.emotion, (counts.get(face.emotion) ?? 0) + 1);
+  const order = [...counts].sort((a, b) => b[1] - a[1] || emotionValues.indexOf(a[0]) - emotionValues.indexOf(b[0]));
+  return { faces: faces.length, by_emotion: Object.fromEntries(order) };
+}
 
 export const MEDIA = 'http://localhost:3000/api/v1/media';
 
@@ -47,6 +60,9 @@ export function makeJob(overrides: Partial<Job> & { task_id: string }): Job {
     finished_at: null,
     input_url: `${MEDIA}/in-${overrides.task_id}`,
     result: null,
+    rerender_of: null,
+    share_url: null,
+    expired_at: null,
     ...overrides,
   };
 }

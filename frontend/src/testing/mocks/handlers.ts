@@ -1,6 +1,6 @@
 import { emotionValues, type Template } from '@/types/openapi';
 
-import { db, makeJob, makeTemplate, MEDIA, scores, type DbTemplate } from './db';
+import { db, makeJob, makeTemplate, MEDIA, publicJob, scores, summarize, type DbTemplate } from './db';
 import { errorBody, http } from './http';
 
 const PAGE_SIZE = 8;
@@ -90,7 +90,7 @@ export const handlers = [
   http.get('/api/v1/users/mypage/result/', ({ request, query, response }) => {
     const userId = caller(request);
     if (!userId) return response(401).json(NOT_AUTHENTICATED);
-    const mine = db.jobs.filter((j) => j.ownerId === userId).map(({ ownerId: _o, polls: _p, ...j }) => j).reverse();
+    const mine = db.jobs.filter((j) => j.ownerId === userId).map(publicJob).reverse();
     const body = paginate(mine, Number(query.get('page') ?? '1'));
     return body ? response(200).json(body) : response(404).json(PAGE_NOT_FOUND);
   }),
@@ -180,13 +180,80 @@ export const handlers = [
     else if (job.status === 'running' && job.polls >= 2) {
       job.status = 'done';
       job.finished_at = new Date().toISOString();
-      job.result = {
-        image_url: `${MEDIA}/out-${job.task_id}.jpg`, width: 640, height: 480,
-        faces: [{ box: [100, 80, 120, 120], emotion: 'happy', scores: scores('happy') }],
-      };
+      const faces = job.plannedFaces ?? [{ box: [100, 80, 120, 120], emotion: 'happy', scores: scores('happy'), overridden: false }];
+      job.result = { image_url: `${MEDIA}/out-${job.task_id}.jpg`, width: 640, height: 480, faces, summary: summarize(faces) };
     }
-    const { ownerId: _o, polls: _p, ...body } = job;
-    return response(200).json(body);
+    return response(200).json(publicJob(job));
+  }),
+
+  // Like main_server: a new job on the same faces, the named ones changed and marked.
+  http.post('/api/v1/faces/tasks/{task_id}/rerender/', async ({ request, params, response }) => {
+    const userId = caller(request);
+    if (!userId) return response(401).json(NOT_AUTHENTICATED);
+    const source = db.jobs.find((j) => j.task_id === params.task_id && j.ownerId === userId);
+    if (!source) return response(404).json(errorBody('task_not_found', 'Task not found.'));
+    if (source.status !== 'done' || !source.result) {
+      return response(409).json(errorBody('task_not_done', 'Only a finished result can be re-rendered.'));
+    }
+    const { overrides } = await request.json();
+    const faces = source.result.faces;
+    const bad = Object.keys(overrides).find((i) => Number(i) >= faces.length);
+    if (bad !== undefined) {
+      return response(400).json(errorBody('invalid_overrides', `There is no face ${bad}.`, { overrides: [`There is no face ${bad}.`] }));
+    }
+    const taskId = `00000000-0000-4000-8000-${String(db.nextId++).padStart(12, '0')}`;
+    db.jobs.push({
+      ...makeJob({ task_id: taskId, template: source.template, created_at: new Date().toISOString(), rerender_of: source.task_id }),
+      ownerId: userId,
+      polls: 0,
+      plannedFaces: faces.map((face, i) => {
+        const chosen = overrides[String(i)];
+        return chosen ? { ...face, emotion: chosen, overridden: true } : face;
+      }),
+    });
+    return response(202).json({ task_id: taskId, status: 'pending' });
+  }),
+
+  http.post('/api/v1/faces/tasks/{task_id}/share/', ({ request, params, response }) => {
+    const userId = caller(request);
+    if (!userId) return response(401).json(NOT_AUTHENTICATED);
+    const job = db.jobs.find((j) => j.task_id === params.task_id && j.ownerId === userId);
+    if (!job) return response(404).json(errorBody('task_not_found', 'Task not found.'));
+    if (job.status !== 'done') return response(409).json(errorBody('task_not_done', 'Only a finished result can be shared.'));
+    if (job.share_url) return response(200).json({ share_url: job.share_url });
+    job.share_url = `http://localhost:3000/s/share-${db.nextId++}`;
+    return response(201).json({ share_url: job.share_url });
+  }),
+
+  http.delete('/api/v1/faces/tasks/{task_id}/share/', ({ request, params, response }) => {
+    const userId = caller(request);
+    if (!userId) return response(401).json(NOT_AUTHENTICATED);
+    const job = db.jobs.find((j) => j.task_id === params.task_id && j.ownerId === userId);
+    if (!job) return response(404).json(errorBody('task_not_found', 'Task not found.'));
+    job.share_url = null;
+    return response(204).empty();
+  }),
+
+  http.delete('/api/v1/users/me/', async ({ request, response }) => {
+    const userId = caller(request);
+    if (!userId) return response(401).json(NOT_AUTHENTICATED);
+    const { password } = await request.json();
+    if (!password) {
+      return response(400).json(errorBody('validation_error', 'password: This field is required.', { password: ['This field is required.'] }));
+    }
+    const user = db.users.find((u) => u.id === userId);
+    if (!user || user.password !== password) {
+      return response(400).json(
+        errorBody('wrong_password', 'The password is wrong; nothing was deleted.', { password: ['The password is wrong.'] }),
+      );
+    }
+    db.users = db.users.filter((u) => u.id !== userId);
+    db.jobs = db.jobs.filter((j) => j.ownerId !== userId);
+    for (const template of db.templates) if (template.ownerId === userId) template.active = false;
+    for (const tokens of [db.accessTokens, db.refreshTokens]) {
+      for (const [token, id] of tokens) if (id === userId) tokens.delete(token);
+    }
+    return response(204).empty();
   }),
 
   http.get('/api/v1/faces/ranking/', ({ response }) => response(200).json(db.ranking)),

@@ -5,10 +5,14 @@ import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
 import { useTranslation } from 'react-i18next';
 
-import { emotionValues, type Face } from '@/types/openapi';
+import { emotionValues, type Emotion, type Face } from '@/types/openapi';
+
+import { EmotionMenuButton } from './emotion-menu-button';
 
 function ScoreBars({ face, index }: { face: Face; index: number }) {
   const { t } = useTranslation();
+  // the bar of what the models read, also when the user chose another emotion
+  const read = emotionValues.reduce((best, e) => ((face.scores[e] ?? 0) > (face.scores[best] ?? 0) ? e : best));
   return (
     <Box component="dl" sx={{ m: 0, display: 'grid', gridTemplateColumns: 'auto 1fr 3.5em', columnGap: 1, rowGap: 0.5, alignItems: 'center' }}>
       {emotionValues.map((emotion) => {
@@ -24,9 +28,9 @@ function ScoreBars({ face, index }: { face: Face; index: number }) {
               <LinearProgress
                 variant="determinate"
                 value={percent}
-                color={emotion === face.emotion ? 'primary' : 'inherit'}
+                color={emotion === read ? 'primary' : 'inherit'}
                 aria-label={t('result.scoreLabel', { face: index + 1, emotion: label })}
-                sx={{ height: 8, borderRadius: 4, color: emotion === face.emotion ? undefined : 'grey.400' }}
+                sx={{ height: 8, borderRadius: 4, color: emotion === read ? undefined : 'grey.400' }}
               />
             </Box>
             <Typography component="dd" variant="caption" sx={{ m: 0, textAlign: 'right', fontVariantNumeric: 'tabular-nums' }}>
@@ -39,8 +43,19 @@ function ScoreBars({ face, index }: { face: Face; index: number }) {
   );
 }
 
-/** Each face found: its dominant emotion as a word, and all seven scores as bars. */
-export function FaceList({ faces }: { faces: Face[] }) {
+/**
+ * Each face found: its emotion (a button offering the seven emotions when the
+ * result can be re-rendered), whether the user chose it, and all seven scores as bars.
+ */
+export function FaceList({
+  faces,
+  onChangeEmotion,
+  busy,
+}: {
+  faces: Face[];
+  onChangeEmotion?: (index: number, emotion: Emotion) => void;
+  busy?: boolean;
+}) {
   const { t } = useTranslation();
   return (
     <Box component="ol" aria-label={t('result.facesLabel')} sx={{ listStyle: 'none', p: 0, m: 0, display: 'grid', gap: 1.5, gridTemplateColumns: { xs: '1fr', sm: 'repeat(auto-fill, minmax(260px, 1fr))' } }}>
@@ -50,7 +65,19 @@ export function FaceList({ faces }: { faces: Face[] }) {
             <Typography variant="subtitle2" component="h3">
               {t('result.face', { number: index + 1 })}
             </Typography>
-            <Chip label={t(`emotion.${face.emotion}`)} color="primary" size="small" data-testid="face-emotion" />
+            {onChangeEmotion ? (
+              <EmotionMenuButton
+                faceNumber={index + 1}
+                emotion={face.emotion}
+                disabled={busy}
+                onChoose={(emotion) => onChangeEmotion(index, emotion)}
+              />
+            ) : (
+              <Chip label={t(`emotion.${face.emotion}`)} color="primary" size="small" data-testid="face-emotion" />
+            )}
+            {face.overridden && (
+              <Typography variant="caption" color="text.secondary">{t('result.overridden')}</Typography>
+            )}
           </Box>
           <ScoreBars face={face} index={index} />
         </Paper>

@@ -10,7 +10,7 @@ import { useTranslation } from 'react-i18next';
 import type { JobStatus } from '@/types/openapi';
 
 const STEPS = ['uploaded', 'pending', 'running', 'done'] as const;
-const ACTIVE: Record<JobStatus, number> = { pending: 1, running: 2, done: 4, failed: 2 };
+const ACTIVE: Record<JobStatus, number> = { pending: 1, running: 2, done: 4, failed: 2, expired: 4 };
 
 function useElapsedSeconds(since: string | undefined): number {
   const start = since ? Date.parse(since) : Number.NaN;

@@ -32,10 +32,13 @@ function ResultTile({ job, resultPath }: { job: Job; resultPath: (taskId: string
         <Box sx={{ aspectRatio: '4 / 3', bgcolor: 'grey.100', display: 'grid', placeItems: 'center' }}>
           {src ? (
             <Box component="img" src={src} alt={t('mypage.resultAlt', { name: templateName, when })} loading="lazy" sx={{ width: '100%', height: '100%', objectFit: 'cover' }} />
+          ) : job.status === 'expired' ? (
+            <Typography variant="body2" color="text.secondary">{t('mypage.expiredNote')}</Typography>
           ) : null}
         </Box>
         <Box sx={{ p: 1, display: 'flex', alignItems: 'center', gap: 1, minWidth: 0 }}>
           <Typography variant="body2" noWrap sx={{ flexGrow: 1 }}>{templateName}</Typography>
+          {job.rerender_of && <Chip size="small" variant="outlined" label={t('mypage.rerendered')} />}
           <Chip size="small" label={t(`mypage.status.${job.status}`)} color={job.status === 'done' ? 'success' : job.status === 'failed' ? 'error' : 'default'} />
         </Box>
       </CardActionArea>

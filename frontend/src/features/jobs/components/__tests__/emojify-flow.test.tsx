@@ -63,7 +63,7 @@ describe('use a template', () => {
         response(200).json(
           makeJob({
             task_id: 'job-1', status: 'done', message: 'No face found in this photo.', finished_at: '2026-11-25T09:00:03Z',
-            result: { image_url: 'http://localhost:3000/m/out.png', width: 10, height: 10, faces: [] },
+            result: { image_url: 'http://localhost:3000/m/out.png', width: 10, height: 10, faces: [], summary: { faces: 0, by_emotion: {} } },
           }),
         ),
       ),
@@ -103,9 +103,10 @@ describe('use a template', () => {
             task_id: 'job-3', status: 'done', result: {
               image_url: 'http://localhost:3000/m/out.png', width: 10, height: 10,
               faces: [
-                { box: [0, 0, 5, 5], emotion: 'sad', scores: scores('sad') },
-                { box: [5, 5, 5, 5], emotion: 'surprise', scores: scores('surprise') },
+                { box: [0, 0, 5, 5], emotion: 'sad', scores: scores('sad'), overridden: false },
+                { box: [5, 5, 5, 5], emotion: 'surprise', scores: scores('surprise'), overridden: false },
               ],
+              summary: { faces: 2, by_emotion: { sad: 1, surprise: 1 } },
             },
           }),
         ),
@@ -123,7 +124,10 @@ describe('use a template', () => {
         response(200).json(
           makeJob({
             task_id: 'abcdef12-job', status: 'done',
-            result: { image_url: 'http://localhost:3000/api/v1/media/signed-token/', width: 10, height: 10, faces: [] },
+            result: {
+              image_url: 'http://localhost:3000/api/v1/media/signed-token/', width: 10, height: 10, faces: [],
+              summary: { faces: 0, by_emotion: {} },
+            },
           }),
         ),
       ),
