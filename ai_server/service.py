@@ -40,13 +40,13 @@ def find_faces(
     """Detect (unless boxes are given) and classify → (faces, faces JSON)."""
     if boxes is None:
         with timer.stage("detect"):
+            settings = models.detector_settings
             faces = detect_faces(
                 models.detector,
                 rgb,
-                max_side=int(config["DETECT_MAX_SIDE"]),
-                min_face_size=int(config["MIN_FACE_SIZE"]),
-                scale_factor=float(config["DETECT_SCALE_FACTOR"]),
-                min_confidence=float(config["MIN_CONFIDENCE"]),
+                max_side=settings.max_side,
+                min_face_size=settings.min_face_size,
+                min_confidence=settings.min_confidence,
                 max_faces=int(config["MAX_FACES"]),
             )
     else:

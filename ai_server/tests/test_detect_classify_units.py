@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ai_server.detectors.base import RawFace
 from ai_server.pipeline.classify import classify_faces, mirror_boxes, scores_json
 from ai_server.pipeline.detect import bounded_copy, detect_faces, map_back
 
@@ -22,38 +23,48 @@ def test_small_pictures_are_not_upscaled():
 
 
 def test_boxes_and_landmarks_map_back_to_the_original_frame():
-    raw = [{"box": [100, 50, 40, 60], "confidence": 0.99, "keypoints": {"left_eye": [110, 70], "right_eye": [130, 70]}}]
+    raw = [RawFace(box=(100, 50, 40, 60), confidence=0.99, landmarks={"left_eye": (110, 70), "right_eye": (130, 70)})]
     (face,) = map_back(raw, 0.25, 4000, 3000)
     assert face.box == (400, 200, 160, 240)
     assert face.landmarks["left_eye"] == (440.0, 280.0)
 
 
 def test_mapped_boxes_are_clipped_to_the_image():
-    raw = [{"box": [-5, -5, 30, 30], "confidence": 0.99, "keypoints": {}}]
+    raw = [RawFace(box=(-5, -5, 30, 30), confidence=0.99)]
     (face,) = map_back(raw, 0.5, 40, 40)
     assert face.box == (0, 0, 40, 40)
 
 
 class RecordingDetector:
-    """Stand-in MTCNN: answers one face in the middle of whatever it is shown."""
+    """Stand-in detector: answers one face in the middle of whatever it is shown."""
 
     def __init__(self) -> None:
         self.shapes: list[tuple[int, ...]] = []
 
-    def detect_faces(self, image, **kwargs):
+    name = "recording"
+
+    def detect(self, image, *, min_face_size, min_confidence):
         self.shapes.append(image.shape)
         h, w = image.shape[:2]
         return [
-            {"box": [w // 4, h // 4, w // 2, h // 2], "confidence": 0.99, "keypoints": {}},
-            {"box": [0, 0, 5, 5], "confidence": 0.5, "keypoints": {}},  # below min_confidence
+            RawFace(box=(w // 4, h // 4, w // 2, h // 2), confidence=0.99),
+            RawFace(box=(0, 0, 5, 5), confidence=0.5),  # below min_confidence
         ]
 
 
 def test_detection_runs_on_the_bounded_copy_and_answers_in_full_size():
     detector = RecordingDetector()
     img = np.zeros((2000, 4000, 3), np.uint8)
-    faces = detect_faces(detector, img, max_side=1000, min_face_size=20, scale_factor=0.709,
-                         min_confidence=0.9, max_faces=10)
+    faces = detect_faces(detector, img, max_side=1000, min_face_size=20, min_confidence=0.9, max_faces=10)
+    assert detector.shapes == [(500, 1000, 3)]
+    assert [f.box for f in faces] == [(1000, 500, 2000, 1000)]
+
+
+def test_a_ready_detection_copy_is_used_as_it_is():
+    detector = RecordingDetector()
+    small = np.zeros((500, 1000, 3), np.uint8)
+    faces = detect_faces(detector, None, max_side=1000, min_face_size=20, min_confidence=0.9, max_faces=10,
+                         copy=(small, 0.25), full_size=(4000, 2000))
     assert detector.shapes == [(500, 1000, 3)]
     assert [f.box for f in faces] == [(1000, 500, 2000, 1000)]
 

