@@ -16,6 +16,7 @@ from ai_server.models import Models
 from ai_server.pipeline.cutout import cutout
 from ai_server.pipeline.decode import decode_image, encode_image
 from ai_server.service import StageTimer, find_faces, paste_emojis
+from ai_server.templates import TemplateCache, ready_to_paste, template_key
 
 bp = Blueprint("ai", __name__)
 log = logging.getLogger("ai_server.api")
@@ -45,11 +46,12 @@ def _record(response: Response) -> Response:
     metrics.update_memory()
     timer = g.get("timer")
     log.info(
-        "request endpoint=%s status=%s ms=%.1f faces=%s stages=%s",
+        "request endpoint=%s status=%s ms=%.1f faces=%s template=%s stages=%s",
         endpoint,
         response.status_code,
         seconds * 1000,
         g.get("face_count", "-"),
+        g.get("template", "-"),
         timer.ms if timer else {},
     )
     return response
@@ -72,19 +74,10 @@ def analyze():
 @bp.post("/v1/compose")
 def compose():
     photo_bytes = file_bytes(request, "image")
-    missing = [e for e in EMOTIONS if e not in request.files]
-    if missing:
-        raise bad_request("missing_field", f"Emoji picture(s) missing: {', '.join(missing)} (one PNG per emotion).")
     overrides = parse_overrides(request)
+    emojis = _template_pictures()
     image = _decode(photo_bytes, keep_alpha=True)
     boxes = parse_boxes(request, image.width, image.height)
-    emojis = {}
-    for emotion in EMOTIONS:
-        try:
-            emojis[emotion] = _decode(file_bytes(request, emotion), keep_alpha=True, max_pixels=EMOJI_MAX_PIXELS).pixels
-        except ApiError as exc:
-            exc.message = f"Emoji '{emotion}': {exc.message}"
-            raise
     config = current_app.config
     faces, faces_json = find_faces(_models(), config, image.rgb, boxes, g.timer)
     g.face_count = len(faces_json)
@@ -102,6 +95,41 @@ def compose():
             "image": {"format": fmt, "base64": base64.b64encode(data).decode("ascii")},
         }
     )
+
+
+def _template_pictures() -> dict:
+    """The seven ready-to-paste pictures: from the cache by ``template_key`` alone, or
+    decoded from the request's files (then cached under the key, once it checks out)."""
+    key = (request.form.get("template_key") or "").strip() or None
+    cache: TemplateCache = current_app.extensions["template_cache"]
+    sent = [e for e in EMOTIONS if e in request.files]
+    if key and not sent:
+        pictures = cache.get(key)
+        if pictures is None:
+            g.template = "miss"
+            raise ApiError(409, "template_not_cached", "This server does not hold that template: "
+                           "send the seven pictures again with the same template_key.")
+        g.template = "hit"
+        return pictures
+    missing = [e for e in EMOTIONS if e not in sent]
+    if missing:
+        raise bad_request("missing_field", f"Emoji picture(s) missing: {', '.join(missing)} "
+                          "(one PNG per emotion, or a cached template_key).")
+    raw = {e: file_bytes(request, e) for e in EMOTIONS}
+    if key and key != template_key(raw):
+        raise bad_request("bad_template_key", "template_key is not the content hash of the seven pictures sent.")
+    pictures = {}
+    for emotion in EMOTIONS:
+        try:
+            pixels = _decode(raw[emotion], keep_alpha=True, max_pixels=EMOJI_MAX_PIXELS).pixels
+        except ApiError as exc:
+            exc.message = f"Emoji '{emotion}': {exc.message}"
+            raise
+        pictures[emotion] = ready_to_paste(pixels)
+    if key:
+        cache.put(key, pictures)
+    g.template = "sent"
+    return pictures
 
 
 @bp.post("/v1/cutout", endpoint="cutout")

@@ -15,6 +15,7 @@ from common.ai_client import (
     AiUnavailableError,
     ComposeResult,
     CutoutResult,
+    TemplatePictures,
 )
 
 
@@ -28,6 +29,8 @@ class FakeAiClient(AiClient):
     faces: list[dict[str, Any]] = [fake_face()]
     fail_with: Exception | None = None  # e.g. AiUnavailableError("down")
     calls: list[str] = []
+    template_keys: list[str] = []
+    cached_keys: set[str] = set()  # like ai_server's cache: pictures are loaded once per key
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # no HTTP session
         self.base_url = "fake://"
@@ -37,13 +40,18 @@ class FakeAiClient(AiClient):
         cls.faces = [fake_face()]
         cls.fail_with = None
         cls.calls = []
+        cls.template_keys = []
+        cls.cached_keys = set()
 
-    def compose(self, *, image: bytes, emojis: dict[str, bytes], overrides=None) -> ComposeResult:
+    def compose(self, *, image: bytes, template: TemplatePictures, overrides=None) -> ComposeResult:
         self.calls.append("compose")
+        self.template_keys.append(template.key)
         if self.fail_with:
             raise self.fail_with
-        if set(emojis) != set(EMOTIONS):
-            raise AiInputError("seven emoji pictures are required")
+        if template.key not in self.cached_keys:
+            if set(template.load()) != set(EMOTIONS):
+                raise AiInputError("seven emoji pictures are required")
+            self.cached_keys.add(template.key)
         picture = Image.open(io.BytesIO(image))
         out = io.BytesIO()
         picture.convert("RGB").save(out, format="JPEG")

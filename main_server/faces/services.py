@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from common import metrics
-from common.ai_client import EMOTIONS, AiInputError, get_ai_client
+from common.ai_client import EMOTIONS, AiInputError, TemplatePictures, get_ai_client, template_key
 from common.errors import ApplicationError
 from common.images import clean_upload
 from emojis.models import EmojiTemplate, TemplateStatus
@@ -77,15 +77,40 @@ def job_run(*, job_id) -> Job | None:
         return None
     images = {image.emotion: image for image in job.template.images.all()}
     try:
-        emojis = {e: _read(images[e].cutout or images[e].original) for e in EMOTIONS}
+        template = _template_pictures(images)
         photo = _read(job.input_image)
     except (KeyError, FileNotFoundError, OSError) as exc:
         return job_mark_failed(job_id=job.id, reason=f"Input files are missing ({exc.__class__.__name__}).")
     try:
-        result = get_ai_client().compose(image=photo, emojis=emojis, overrides=job.overrides or None)
+        result = get_ai_client().compose(image=photo, template=template, overrides=job.overrides or None)
     except AiInputError as exc:
         return job_mark_failed(job_id=job.id, reason=str(exc))
+    except OSError as exc:  # the cut-outs, read only when ai_server asked for them
+        return job_mark_failed(job_id=job.id, reason=f"Input files are missing ({exc.__class__.__name__}).")
     return _finish(job_id=job.id, result=result)
+
+
+# Template key of each set of stored cut-outs, by their storage names (a re-made
+# cut-out gets a new name): the seven files are read and hashed once per worker
+# process, then again only when ai_server asks for the pictures.
+_TEMPLATE_KEYS: dict[tuple[str, ...], str] = {}
+_TEMPLATE_KEYS_MAX = 512
+
+
+def _template_pictures(images: dict) -> TemplatePictures:
+    files = {e: images[e].cutout or images[e].original for e in EMOTIONS}
+
+    def load() -> dict[str, bytes]:
+        return {e: _read(files[e]) for e in EMOTIONS}
+
+    names = tuple(files[e].name for e in EMOTIONS)
+    key = _TEMPLATE_KEYS.get(names)
+    if key is None:
+        key = template_key(load())
+        if len(_TEMPLATE_KEYS) >= _TEMPLATE_KEYS_MAX:
+            _TEMPLATE_KEYS.pop(next(iter(_TEMPLATE_KEYS)))
+        _TEMPLATE_KEYS[names] = key
+    return TemplatePictures(key=key, load=load)
 
 
 @transaction.atomic
