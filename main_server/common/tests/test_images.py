@@ -56,3 +56,17 @@ def test_missing_file_is_refused():
     with pytest.raises(ApplicationError) as info:
         clean_upload(None, field="image")
     assert info.value.fields == {"image": ["This file is required."]}
+
+
+def test_jpeg_uploads_are_stored_without_chroma_subsampling():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, JpegImagePlugin
+
+    from common.images import clean_upload
+
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 90)).save(buf, format="JPEG", quality=90)  # 4:2:0, as cameras do
+    stored = clean_upload(SimpleUploadedFile("p.jpg", buf.getvalue()), field="image")
+    assert JpegImagePlugin.get_sampling(Image.open(io.BytesIO(stored.content))) == 0  # 4:4:4
