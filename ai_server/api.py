@@ -15,7 +15,7 @@ from ai_server.inputs import file_bytes, parse_boxes, parse_overrides
 from ai_server.models import Models
 from ai_server.pipeline.cutout import cutout
 from ai_server.pipeline.decode import decode_image, encode_image
-from ai_server.service import StageTimer, find_faces, paste_emojis
+from ai_server.service import StageTimer, decode_and_detect, find_faces, paste_emojis
 from ai_server.templates import TemplateCache, ready_to_paste, template_key
 
 bp = Blueprint("ai", __name__)
@@ -76,13 +76,18 @@ def compose():
     photo_bytes = file_bytes(request, "image")
     overrides = parse_overrides(request)
     emojis = _template_pictures()
-    image = _decode(photo_bytes, keep_alpha=True)
-    boxes = parse_boxes(request, image.width, image.height)
     config = current_app.config
-    faces, faces_json = find_faces(_models(), config, image.rgb, boxes, g.timer)
+    if "boxes" in request.form or "boxes" in request.files:
+        image = _decode(photo_bytes, keep_alpha=True)
+        boxes, detected = parse_boxes(request, image.width, image.height), None
+    else:
+        image, detected = decode_and_detect(_models(), config, photo_bytes, g.timer)
+        boxes = None
+    faces, faces_json = find_faces(_models(), config, image.rgb, boxes, g.timer, detected=detected)
     g.face_count = len(faces_json)
     with g.timer.stage("compose"):
-        out = paste_emojis(image.pixels, faces, faces_json, emojis, overrides, scale=float(config["EMOJI_SCALE"]))
+        out = paste_emojis(image.pixels, faces, faces_json, emojis, overrides, scale=float(config["EMOJI_SCALE"]),
+                           in_place=True)
         data, fmt = encode_image(
             out, image.format, jpeg_quality=int(config["JPEG_QUALITY"]), jpeg_options=image.jpeg_options
         )

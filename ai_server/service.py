@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -14,7 +15,11 @@ from ai_server.errors import bad_request
 from ai_server.models import Models
 from ai_server.pipeline.classify import classify_faces, scores_json
 from ai_server.pipeline.compose import compose, placement_for_face
+from ai_server.pipeline.decode import DecodedImage, decode_image, detection_copy
 from ai_server.pipeline.detect import Face, detect_faces, roll_degrees
+
+# Full-size decodes run here while the request thread detects on a small copy.
+_DECODE_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ai-decode")
 
 
 class StageTimer:
@@ -34,11 +39,50 @@ class StageTimer:
             self.ms[name] = round(self.ms.get(name, 0.0) + seconds * 1000.0, 2)
 
 
+def decode_and_detect(
+    models: Models, config: Mapping[str, Any], data: bytes, timer: StageTimer
+) -> tuple[DecodedImage, list[Face] | None]:
+    """Decode the photo and, for a JPEG larger than the detection copy, detect its faces
+    on a copy decoded small (draft mode) while the full-size decode runs in another
+    thread: a 12 MP photo then costs little more than its decode. Returns (image, faces),
+    faces None when detection is still to be done on the decoded image."""
+    settings = models.detector_settings
+    max_pixels = int(config["MAX_PIXELS"])
+
+    def full_decode() -> DecodedImage:
+        with timer.stage("decode"):
+            return decode_image(data, max_pixels=max_pixels, keep_alpha=True)
+
+    pending = _DECODE_POOL.submit(full_decode)
+    faces = None
+    try:
+        with timer.stage("detect"):
+            ready = detection_copy(data, max_side=settings.max_side, max_pixels=max_pixels)
+            if ready is not None:
+                small, scale, size = ready
+                faces = detect_faces(models.detector, None, max_side=settings.max_side,
+                                     min_face_size=settings.min_face_size, min_confidence=settings.min_confidence,
+                                     max_faces=int(config["MAX_FACES"]), copy=(small, scale), full_size=size)
+    finally:
+        image = pending.result()  # decode errors (4xx) surface here
+    if ready is not None and ready[2] != (image.width, image.height):
+        faces = None  # cannot happen for a well-formed JPEG; detect on the decoded image then
+    return image, faces
+
+
 def find_faces(
-    models: Models, config: Mapping[str, Any], rgb: np.ndarray, boxes: list | None, timer: StageTimer
+    models: Models,
+    config: Mapping[str, Any],
+    rgb: np.ndarray,
+    boxes: list | None,
+    timer: StageTimer,
+    *,
+    detected: list[Face] | None = None,
 ) -> tuple[list[Face], list[dict[str, Any]]]:
-    """Detect (unless boxes are given) and classify → (faces, faces JSON)."""
-    if boxes is None:
+    """Detect (unless boxes are given, or faces already detected) and classify → (faces, faces JSON)."""
+    if detected is not None:
+        faces = detected
+    elif boxes is None:
         with timer.stage("detect"):
             settings = models.detector_settings
             faces = detect_faces(
@@ -74,8 +118,10 @@ def paste_emojis(
     overrides: Mapping[int, str],
     *,
     scale: float,
+    in_place: bool = False,
 ) -> np.ndarray:
-    """Apply overrides to faces_json (in place) and paste each face's emoji."""
+    """Apply overrides to faces_json (in place) and paste each face's emoji (onto base
+    itself when in_place: a 12 MP photo is not copied just to change its faces)."""
     bad = [i for i in overrides if i >= len(faces)]
     if bad:
         raise bad_request("bad_overrides", f"overrides name face {bad[0]}, but the photo has {len(faces)} face(s).")
@@ -85,4 +131,4 @@ def paste_emojis(
             item["emotion"] = overrides[i]
             item["overridden"] = True
         items.append((emojis[item["emotion"]], placement_for_face(face.box, roll_degrees(face))))
-    return compose(base, items, scale=scale)
+    return compose(base, items, scale=scale, in_place=in_place)
