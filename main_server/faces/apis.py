@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -14,7 +14,13 @@ from accounts.throttling import UploadThrottle
 from common.ai_client import EMOTIONS
 from common.pagination import paginate, parse_page
 from emojis.serializers import template_preview_url
-from faces.selectors import job_get_for_owner, job_owned_queryset, ranking_top
+from faces.selectors import (
+    JOB_WAIT_MAX_SECONDS,
+    job_get_for_owner_when_finished,
+    job_owned_queryset,
+    job_wait_param,
+    ranking_top,
+)
 from faces.serializers import job_to_dict
 from faces.services import job_create
 
@@ -76,9 +82,17 @@ class JobCreateApi(APIView):
 
 
 class JobDetailApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT,
+        parameters=[OpenApiParameter(
+            "wait", OpenApiTypes.FLOAT, required=False,
+            description="Long-poll: answer as soon as the task is done or failed, or after this many seconds "
+            f"(0–{JOB_WAIT_MAX_SECONDS:g}, default 0 = at once).",
+        )],
+    )
     def get(self, request, task_id):
-        job = job_get_for_owner(job_id=task_id, user=request.user)
+        wait = job_wait_param(request.query_params.get("wait"))
+        job = job_get_for_owner_when_finished(job_id=task_id, user=request.user, wait=wait)
         return Response(job_to_dict(job, request=request))
 
 
