@@ -85,7 +85,7 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou: float) -> np.ndarray:
 class CenterFace:
     name = "centerface"
     # Chosen by measurement on the annotated photos (bench/detectors.py, docs/ai_server.md).
-    defaults = DetectorSettings(min_confidence=0.4, max_side=1280, min_face_size=12)
+    defaults = DetectorSettings(min_confidence=0.4, max_side=1600, min_face_size=12)
 
     def __init__(self, session) -> None:
         self._session = session  # InferenceSession.run is thread-safe: no lock

@@ -81,10 +81,10 @@ def test_a_large_photo_is_detected_on_the_bounded_copy_and_mapped_back(dmodels, 
     import cv2
 
     big = cv2.resize(photos.astronaut(), (2048, 2048), interpolation=cv2.INTER_CUBIC)
-    faces, _ = _find(dmodels, dapp, big)  # detection on a copy of at most 1280 px
+    faces, _ = _find(dmodels, dapp, big)  # detection on a copy of at most 1600 px
     assert len(faces) == 1
     expected = tuple(v * 4 for v in photos.ASTRONAUT_FACE)
-    assert _iou(faces[0].box, expected) > 0.75
+    assert _iou(faces[0].box, expected) > 0.7  # the expected box is MTCNN's (brows to chin)
 
 
 def test_the_roll_of_a_tilted_head_is_measured(dmodels, dapp):
