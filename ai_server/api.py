@@ -151,6 +151,7 @@ def healthz():
     health = _models().health()
     health["status"] = "ok" if health["cutout_model"]["available"] else "degraded"
     health["emotion_models"] = [c["name"] for c in health["classifiers"]]
+    health["template_cache"] = current_app.extensions["template_cache"].stats()
     return jsonify(health)
 
 

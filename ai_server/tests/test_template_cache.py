@@ -79,6 +79,8 @@ def test_compose_by_key_alone_is_409_until_the_pictures_were_sent(cached_client)
     assert hit.status_code == 200
     assert hit.get_json()["faces"] == sent.get_json()["faces"]
     np.testing.assert_array_equal(_pixels(hit.get_json()), _pixels(sent.get_json()))
+    stats = cached_client.get("/healthz").get_json()["template_cache"]
+    assert (stats["templates"], stats["hits"], stats["misses"]) == (1, 1, 1)
 
 
 def test_the_cached_template_gives_the_same_picture_as_sending_it_without_a_key(cached_client):
