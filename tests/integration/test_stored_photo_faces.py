@@ -59,7 +59,11 @@ def test_the_stored_photo_yields_the_same_faces_as_the_upload(models):
         before, after = _faces(models, original), _faces(models, kept)
         assert len(before) == len(after), f"{name}: {len(before)} faces uploaded, {len(after)} stored"
         for face in before:
-            assert max(iou(face.box, other.box) for other in after) >= 0.8, f"{name}: {face.box} moved"
+            overlap, twin = max(((iou(face.box, other.box), other) for other in after), key=lambda pair: pair[0])
+            assert overlap >= 0.8, f"{name}: {face.box} moved"
+            # A face is lost when storing pushes it under the threshold: keep the push
+            # far smaller than the distance of real faces from it (4:2:0 moved up to 0.04).
+            assert abs(twin.confidence - face.confidence) <= 0.02, f"{name}: {face.confidence} → {twin.confidence}"
 
 
 def test_both_services_compute_the_same_template_key():
