@@ -16,7 +16,15 @@ from ai_server.models import Models
 from ai_server.pipeline.classify import classify_faces, scores_json
 from ai_server.pipeline.compose import compose, placement_for_face
 from ai_server.pipeline.decode import DecodedImage, decode_image, detection_copy
-from ai_server.pipeline.detect import Face, detect_faces, roll_degrees
+from ai_server.pipeline.detect import (
+    Face,
+    candidates,
+    detect_faces,
+    in_order,
+    map_back,
+    recheck,
+    roll_degrees,
+)
 
 # Full-size decodes run here while the request thread detects on a small copy.
 _DECODE_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ai-decode")
@@ -54,19 +62,25 @@ def decode_and_detect(
             return decode_image(data, max_pixels=max_pixels, keep_alpha=True)
 
     pending = _DECODE_POOL.submit(full_decode)
-    faces = None
+    ready = sure = doubtful = None
     try:
         with timer.stage("detect"):
             ready = detection_copy(data, max_side=settings.max_side, max_pixels=max_pixels)
             if ready is not None:
-                small, scale, size = ready
-                faces = detect_faces(models.detector, None, max_side=settings.max_side,
-                                     min_face_size=settings.min_face_size, min_confidence=settings.min_confidence,
-                                     max_faces=int(config["MAX_FACES"]), copy=(small, scale), full_size=size)
+                sure, doubtful = candidates(models.detector, ready[0], min_face_size=settings.min_face_size,
+                                            min_confidence=settings.min_confidence,
+                                            recheck_from=settings.recheck_from)
     finally:
         image = pending.result()  # decode errors (4xx) surface here
-    if ready is not None and ready[2] != (image.width, image.height):
-        faces = None  # cannot happen for a well-formed JPEG; detect on the decoded image then
+    if ready is None or ready[2] != (image.width, image.height):
+        return image, None  # not a big JPEG (or an odd one): detect on the decoded image
+    _, scale, size = ready
+    with timer.stage("detect"):  # second looks need the full-size photo: after the decode
+        faces = map_back(sure, scale, *size)
+        if doubtful:
+            faces += recheck(models.detector, image.rgb, doubtful, scale, min_face_size=settings.min_face_size,
+                             min_confidence=settings.min_confidence)
+        faces = in_order(faces, int(config["MAX_FACES"]))
     return image, faces
 
 
@@ -92,6 +106,7 @@ def find_faces(
                 min_face_size=settings.min_face_size,
                 min_confidence=settings.min_confidence,
                 max_faces=int(config["MAX_FACES"]),
+                recheck_from=settings.recheck_from,
             )
     else:
         faces = [Face(box=b, landmarks={}, confidence=1.0) for b in boxes]

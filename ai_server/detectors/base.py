@@ -34,6 +34,9 @@ class DetectorSettings:
     min_confidence: float
     max_side: int  # long side of the detection copy, px
     min_face_size: int  # smallest face looked for, px on the detection copy
+    # Faces on a shrunk copy scoring at least this (but under min_confidence) get a second
+    # look on the full-size photo around them (pipeline/detect.py: recheck); None: never.
+    recheck_from: float | None = None
 
 
 class FaceDetector(Protocol):

@@ -249,7 +249,7 @@ def test_healthz_lists_models(client, app_without_cutout_model):
     body = client.get("/healthz").get_json()
     assert body["status"] == "ok" and body["emotion_models"] == ["fer"]
     assert body["detector"]["loaded"] and body["cutout_model"]["loaded"]
-    assert body["detector"]["name"] == "centerface" and body["detector"]["settings"]["min_confidence"] == 0.4
+    assert body["detector"]["name"] == "centerface" and body["detector"]["settings"]["min_confidence"] == 0.5
     assert body["versions"]["mtcnn"] == "1.0.0"
     degraded = app_without_cutout_model.test_client().get("/healthz").get_json()
     assert degraded["status"] == "degraded" and degraded["cutout_model"]["available"] is False

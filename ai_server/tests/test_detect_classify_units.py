@@ -60,13 +60,55 @@ def test_detection_runs_on_the_bounded_copy_and_answers_in_full_size():
     assert [f.box for f in faces] == [(1000, 500, 2000, 1000)]
 
 
-def test_a_ready_detection_copy_is_used_as_it_is():
-    detector = RecordingDetector()
-    small = np.zeros((500, 1000, 3), np.uint8)
-    faces = detect_faces(detector, None, max_side=1000, min_face_size=20, min_confidence=0.9, max_faces=10,
-                         copy=(small, 0.25), full_size=(4000, 2000))
-    assert detector.shapes == [(500, 1000, 3)]
-    assert [f.box for f in faces] == [(1000, 500, 2000, 1000)]
+class ZoomSensitiveDetector:
+    """Stand-in: one face at a fixed place of the photo, whose confidence depends on how
+    many pixels tall it is in the image it is shown (like a real detector's small faces)."""
+
+    name = "zoom"
+
+    def __init__(self, face_in_photo, photo_width, sure_from_px):
+        self.face, self.photo_width, self.sure_from_px = face_in_photo, photo_width, sure_from_px
+        self.shapes = []
+
+    def detect(self, image, *, min_face_size, min_confidence):
+        self.shapes.append(image.shape)
+        x, y, w, h = self.face
+        if image.shape[1] == 2 * image.shape[0]:  # the whole (2:1) photo, maybe shrunk
+            k = image.shape[1] / self.photo_width
+            x, y, w, h = x * k, y * k, w * k, h * k
+        else:  # a crop around the face, at full size: the face sits one face size in
+            x, y = w, h
+        confidence = 0.9 if h >= self.sure_from_px else 0.3
+        face = RawFace(box=(x, y, w, h), confidence=confidence, landmarks={"left_eye": (x + w / 3, y + h / 3)})
+        return [face] if confidence >= min_confidence else []
+
+
+def test_a_face_too_small_on_the_copy_to_be_sure_of_is_confirmed_on_the_photo():
+    detector = ZoomSensitiveDetector((2000, 1000, 40, 40), 4000, sure_from_px=30)
+    img = np.zeros((2000, 4000, 3), np.uint8)
+    faces = detect_faces(detector, img, max_side=1000, min_face_size=5, min_confidence=0.5, max_faces=10,
+                         recheck_from=0.2)
+    assert [f.box for f in faces] == [(2000, 1000, 40, 40)]
+    assert faces[0].confidence == 0.9 and faces[0].landmarks["left_eye"][0] == pytest.approx(2000 + 40 / 3)
+    assert detector.shapes[0] == (500, 1000, 3) and detector.shapes[1][:2] == (121, 121)  # the face ± its size
+
+
+def test_a_doubtful_face_the_closer_look_does_not_confirm_is_dropped():
+    detector = ZoomSensitiveDetector((2000, 1000, 40, 40), 4000, sure_from_px=60)
+    img = np.zeros((2000, 4000, 3), np.uint8)
+    assert detect_faces(detector, img, max_side=1000, min_face_size=5, min_confidence=0.5, max_faces=10,
+                        recheck_from=0.2) == []
+    assert len(detector.shapes) == 2
+
+
+def test_without_recheck_or_without_shrinking_there_is_no_second_look():
+    img = np.zeros((2000, 4000, 3), np.uint8)
+    detector = ZoomSensitiveDetector((2000, 1000, 40, 40), 4000, sure_from_px=30)
+    assert detect_faces(detector, img, max_side=1000, min_face_size=5, min_confidence=0.5, max_faces=10) == []
+    small = ZoomSensitiveDetector((200, 100, 20, 20), 400, sure_from_px=30)  # a 2:1 photo, not shrunk
+    assert detect_faces(small, np.zeros((200, 400, 3), np.uint8), max_side=1000, min_face_size=5,
+                        min_confidence=0.5, max_faces=10, recheck_from=0.2) == []
+    assert len(detector.shapes) == len(small.shapes) == 1
 
 
 class ConstantClassifier:

@@ -128,7 +128,7 @@ def annotated():
 def _found(models, rgb):
     s = models.detector_settings
     return detect_faces(models.detector, rgb, max_side=s.max_side, min_face_size=s.min_face_size,
-                        min_confidence=s.min_confidence, max_faces=64)
+                        min_confidence=s.min_confidence, max_faces=64, recheck_from=s.recheck_from)
 
 
 def test_the_default_detector_finds_the_annotated_faces_and_no_false_one(models, annotated):

@@ -34,7 +34,7 @@ def _faces(models, data: bytes) -> list:
     s = models.detector_settings
     rgb = decode_image(data, max_pixels=50_000_000).rgb
     return detect_faces(models.detector, rgb, max_side=s.max_side, min_face_size=s.min_face_size,
-                        min_confidence=s.min_confidence, max_faces=64)
+                        min_confidence=s.min_confidence, max_faces=64, recheck_from=s.recheck_from)
 
 
 def _uploads() -> list[tuple[str, bytes]]:
