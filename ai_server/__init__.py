@@ -19,6 +19,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from ai_server.config import load_config
     from ai_server.errors import register_error_handlers
     from ai_server.models import Models
+    from ai_server.templates import TemplateCache
 
     app = Flask(__name__)
     load_config(app, test_config)
@@ -27,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(bp)
     models = Models(app.config)
     app.extensions["ai_models"] = models
+    app.extensions["template_cache"] = TemplateCache(int(float(app.config["TEMPLATE_CACHE_MB"]) * 1024 * 1024))
     metrics.init_series(tuple(TIMED_ENDPOINTS.values()))
     if app.config["EAGER_LOAD"]:
         models.load_all()

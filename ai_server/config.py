@@ -23,13 +23,19 @@ def defaults() -> dict[str, Any]:
         "CUTOUT_MODEL_PATH": "",  # empty: <MODELS_DIR>/<CUTOUT_MODEL>.onnx
         "EMOTION_MODELS": "fer,human",
         "FLIP_AVERAGE": True,
+        # centerface | mtcnn (ai_server/detectors); the default measured best on annotated group photos.
+        "DETECTOR": "centerface",
+        # The three below default (None) to the chosen detector's measured settings
+        # (DetectorSettings in its module; the measurements are in docs/ai_server.md).
         # Detection runs on a copy whose long side is at most this many pixels.
-        "DETECT_MAX_SIDE": 1024,
-        # Smallest face MTCNN looks for, in pixels of that bounded copy.
-        "MIN_FACE_SIZE": 20,
-        "DETECT_SCALE_FACTOR": 0.709,
-        # MTCNN's own last threshold is 0.8; its false faces (badges, folds) mostly score below 0.9.
-        "MIN_CONFIDENCE": 0.9,
+        "DETECT_MAX_SIDE": None,
+        # Smallest face looked for, in pixels of that bounded copy.
+        "MIN_FACE_SIZE": None,
+        # Faces less confident than this are dropped.
+        "MIN_CONFIDENCE": None,
+        "DETECT_SCALE_FACTOR": 0.709,  # MTCNN's pyramid step
+        # Decoded, ready-to-paste template pictures kept per worker process, by template key.
+        "TEMPLATE_CACHE_MB": 128,
         # Picture limits: the same as main_server's UPLOAD_MAX_* (main stores
         # nothing ai_server would refuse); /healthz reports them and a test checks
         # the two services agree.
@@ -87,3 +93,31 @@ def emotion_model_names(config: dict[str, Any]) -> list[str]:
     raw = config["EMOTION_MODELS"]
     names = raw if isinstance(raw, list) else str(raw).split(",")
     return [n.strip() for n in names if n.strip()]
+
+
+def detector_name(config: dict[str, Any]) -> str:
+    from ai_server.detectors import REGISTRY
+
+    name = str(config.get("DETECTOR") or "").strip().lower()
+    if name not in REGISTRY:
+        raise ValueError(f"AI_DETECTOR={name!r}: choose from {sorted(REGISTRY)}")
+    return name
+
+
+def detector_settings(config: dict[str, Any]):
+    """The chosen detector's DetectorSettings, with any AI_* value that is set overriding it."""
+    from dataclasses import replace
+
+    from ai_server.detectors import default_settings
+
+    settings = default_settings(detector_name(config))
+    overrides = {
+        field: cast(config[key])
+        for key, field, cast in (
+            ("MIN_CONFIDENCE", "min_confidence", float),
+            ("DETECT_MAX_SIDE", "max_side", int),
+            ("MIN_FACE_SIZE", "min_face_size", int),
+        )
+        if config.get(key) not in (None, "")
+    }
+    return replace(settings, **overrides)

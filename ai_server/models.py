@@ -1,4 +1,4 @@
-"""Loads MTCNN, the expression classifiers and the rembg session once per process.
+"""Loads the face detector, the expression classifiers and the rembg session once per process.
 
 Each gunicorn worker builds its own set after the fork (TensorFlow initialised in the
 master can hang forked workers, gunicorn #2478). Objects are reused by every request
@@ -11,33 +11,27 @@ import logging
 import os
 import threading
 import time
+from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ai_server import metrics
 from ai_server.classifiers import REGISTRY, Classifier
-from ai_server.config import cutout_model_path, emotion_model_names
+from ai_server.config import (
+    cutout_model_path,
+    detector_name,
+    detector_settings,
+    emotion_model_names,
+)
+from ai_server.detectors import REGISTRY as DETECTORS
+from ai_server.detectors import FaceDetector
 
 log = logging.getLogger("ai_server.models")
 
 # rembg session class for each permissively licensed model we accept (never bria-rmbg:
 # rembg 2.0.86's default is ~1 GB and CC BY-NC).
 CUTOUT_SESSIONS = {"u2netp": "u2net_custom", "u2net": "u2net_custom", "isnet-general-use": "dis_custom"}
-
-
-class LockedDetector:
-    """MTCNN behind a lock: its Keras stages are not documented as thread-safe."""
-
-    def __init__(self, mtcnn: Any) -> None:
-        self._mtcnn = mtcnn
-        self._lock = threading.Lock()
-
-    def detect_faces(self, image: np.ndarray, **kwargs: Any) -> list[dict[str, Any]]:
-        with self._lock:
-            return self._mtcnn.detect_faces(image, **kwargs)
 
 
 _SHARED: dict[tuple, tuple[Any, float]] = {}
@@ -58,15 +52,6 @@ def _timed(name: str, build, key: tuple | None = None) -> tuple[Any, float]:
         return _SHARED[key]
 
 
-def _build_mtcnn() -> LockedDetector:
-    from ai_server.mtcnn_safe import build_mtcnn
-
-    detector = LockedDetector(build_mtcnn())
-    # One tiny call builds the Keras graphs now, not during the first request.
-    detector.detect_faces(np.zeros((48, 48, 3), dtype=np.uint8))
-    return detector
-
-
 class Models:
     def __init__(self, config: dict[str, Any]) -> None:
         self.emotion_names = emotion_model_names(config)
@@ -78,19 +63,25 @@ class Models:
             raise ValueError(f"AI_CUTOUT_MODEL={self.cutout_name!r}: choose from {sorted(CUTOUT_SESSIONS)}")
         self.cutout_path: Path = cutout_model_path(config)
         self.models_dir = Path(config["MODELS_DIR"])
+        self.detector_name = detector_name(config)
+        self.detector_settings = detector_settings(config)
+        self._detector_config = {k: config.get(k) for k in ("MODELS_DIR", "DETECT_SCALE_FACTOR")}
         self.load_seconds: dict[str, float] = {}
         self._lock = threading.RLock()
-        self._detector: LockedDetector | None = None
+        self._detector: FaceDetector | None = None
         self._classifiers: list[Classifier] | None = None
         self._cutout_session: Any = None
         self._cutout_error: str | None = None
 
     @property
-    def detector(self) -> LockedDetector:
+    def detector(self) -> FaceDetector:
         if self._detector is None:
             with self._lock:
                 if self._detector is None:
-                    self._detector, self.load_seconds["mtcnn"] = _timed("mtcnn", _build_mtcnn)
+                    name = self.detector_name
+                    self._detector, self.load_seconds[name] = _timed(
+                        name, lambda: DETECTORS[name](self._detector_config), key=(name, str(self.models_dir))
+                    )
         return self._detector
 
     @property
@@ -152,7 +143,11 @@ class Models:
     def health(self) -> dict[str, Any]:
         session_ready = self._cutout_session is not None
         return {
-            "detector": {"name": "mtcnn", "loaded": self._detector is not None},
+            "detector": {
+                "name": self.detector_name,
+                "loaded": self._detector is not None,
+                "settings": asdict(self.detector_settings),
+            },
             "classifiers": [
                 {"name": n, "loaded": self._classifiers is not None} for n in self.emotion_names
             ],

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import logging
 import os
 import platform
 import statistics
@@ -32,16 +33,19 @@ import numpy as np  # noqa: E402
 
 from ai_server import create_app  # noqa: E402
 from ai_server.metrics import rss_bytes  # noqa: E402
-from ai_server.pipeline.decode import decode_image  # noqa: E402
-from ai_server.service import StageTimer, find_faces, paste_emojis  # noqa: E402
+from ai_server.pipeline.decode import decode_image, encode_image  # noqa: E402
+from ai_server.service import StageTimer, decode_and_detect, find_faces, paste_emojis  # noqa: E402
+from ai_server.templates import template_key  # noqa: E402
 from ai_server.tests import photos  # noqa: E402
 
 SIZES_MP = (0.3, 1.0, 12.0)
 
 
 def photo_at(megapixels: float) -> np.ndarray:
-    side = round((megapixels * 1e6) ** 0.5)
-    return cv2.resize(photos.astronaut(), (side, side), interpolation=cv2.INTER_CUBIC)
+    """The astronaut at a camera's 4:3 shape (12 MP = 4000×3000, 1 MP = 1155×866)."""
+    width = round((megapixels * 1e6 * 4 / 3) ** 0.5)
+    height = round(width * 3 / 4)
+    return cv2.resize(photos.astronaut(), (width, height), interpolation=cv2.INTER_CUBIC)
 
 
 def _ms(start: float) -> float:
@@ -54,16 +58,22 @@ def stage_ms(app, emojis, rgb: np.ndarray, repeat: int) -> dict:
     runs = []
     for _ in range(repeat):
         timer = StageTimer()
-        with timer.stage("decode"):
-            image = decode_image(data, max_pixels=int(config["MAX_PIXELS"]))
-        faces, faces_json = find_faces(models, config, image.rgb, None, timer)
+        t0 = time.perf_counter()
+        # What /v1/compose does: full decode in a pool thread while detection runs on a
+        # draft-decoded copy, classify, paste in place, encode with the source's tables.
+        image, detected = decode_and_detect(models, config, data, timer)
+        faces, faces_json = find_faces(models, config, image.rgb, None, timer, detected=detected)
         with timer.stage("compose"):
-            out = paste_emojis(image.pixels, faces, faces_json, emojis, {}, scale=float(config["EMOJI_SCALE"]))
-            photos.encode(out, "JPEG", quality=92)
-        runs.append({**timer.ms, "faces": len(faces)})
-    keys = ("decode", "detect", "classify", "compose")
-    result = {k: statistics.median(r[k] for r in runs) for k in keys}
-    result["total"] = round(sum(result.values()), 1)
+            out = paste_emojis(image.pixels, faces, faces_json, emojis, {}, scale=float(config["EMOJI_SCALE"]),
+                               in_place=True)
+            encode_image(out, image.format, jpeg_options=image.jpeg_options)
+        runs.append({**timer.ms, "faces": len(faces), "wall": (time.perf_counter() - t0) * 1000})
+    # The fastest run: on a shared machine it is the cost of the work itself. decode and
+    # detect overlap (two threads), so the request costs its wall time, not their sum.
+    fastest = min(runs, key=lambda r: r["wall"])
+    result = {k: fastest[k] for k in ("decode", "detect", "classify", "compose")}
+    result["total"] = round(fastest["wall"], 1)
+    result["total_median"] = round(statistics.median(r["wall"] for r in runs), 1)
     result["faces"] = runs[-1]["faces"]
     result["pixels"] = int(rgb.shape[0] * rgb.shape[1])
     return result
@@ -80,10 +90,10 @@ def detection_comparison(app, images: dict[str, np.ndarray], full_defaults_on: s
     out = {}
     for name, rgb in images.items():
         t = time.perf_counter()
-        ours = detect_faces(models.detector, rgb, max_side=int(config["DETECT_MAX_SIDE"]),
-                            min_face_size=int(config["MIN_FACE_SIZE"]),
-                            scale_factor=float(config["DETECT_SCALE_FACTOR"]),
-                            min_confidence=float(config["MIN_CONFIDENCE"]), max_faces=int(config["MAX_FACES"]))
+        settings = models.detector_settings
+        ours = detect_faces(models.detector, rgb, max_side=settings.max_side, min_face_size=settings.min_face_size,
+                            min_confidence=settings.min_confidence, max_faces=int(config["MAX_FACES"]),
+                            recheck_from=settings.recheck_from)
         ours_ms = _ms(t)
         row = {"ours_ms": ours_ms, "ours_faces": [list(f.box) for f in ours]}
         if name in full_defaults_on:
@@ -91,8 +101,9 @@ def detection_comparison(app, images: dict[str, np.ndarray], full_defaults_on: s
             theirs = stock.detect_faces(rgb)
             row.update(defaults_full_image_ms=_ms(t), defaults_faces=[r["box"] for r in theirs])
         out[name] = row
-    out["settings"] = {k: config[k] for k in ("DETECT_MAX_SIDE", "MIN_FACE_SIZE", "DETECT_SCALE_FACTOR", "MIN_CONFIDENCE")}
-    out["defaults"] = {"max_side": None, "min_face_size": 20, "scale_factor": 0.709, "min_confidence": "MTCNN's 0.8 (no extra filter)"}
+    out["detector"] = models.detector_name
+    out["settings"] = dict(vars(models.detector_settings))
+    out["stock_mtcnn"] = {"max_side": None, "min_face_size": 20, "scale_factor": 0.709, "min_confidence": "MTCNN's 0.8 (no extra filter)"}
     return out
 
 
@@ -112,8 +123,13 @@ def classify_rate(app, repeat: int) -> dict:
 
 
 def compose_request(client, data: bytes, template: dict[str, bytes]):
-    fields = {"image": (io.BytesIO(data), "p.jpg"), **{e: (io.BytesIO(b), f"{e}.png") for e, b in template.items()}}
-    resp = client.post("/v1/compose", data=fields)
+    """As the worker does: by template key, the pictures only when the server asks for them."""
+    key = template_key(template)
+    resp = client.post("/v1/compose", data={"image": (io.BytesIO(data), "p.jpg"), "template_key": key})
+    if resp.status_code == 409:
+        fields = {"image": (io.BytesIO(data), "p.jpg"), "template_key": key,
+                  **{e: (io.BytesIO(b), f"{e}.png") for e, b in template.items()}}
+        resp = client.post("/v1/compose", data=fields)
     assert resp.status_code == 200, resp.get_data(as_text=True)  # a broken run must not report numbers
 
 
@@ -151,25 +167,46 @@ def seed_style(app, repeat: int) -> dict:
     return {"seed_ms": round(seed * 1000, 1), "warm_ms": round(warm * 1000, 1), "ratio": round(seed / warm, 2)}
 
 
-def rss_growth(app, template, first: int, total: int) -> dict:
+def rss_growth(first: int, total: int) -> dict:
+    """RSS of an ai_server app alone (a fresh process: this one also holds the bench's
+    own MTCNN and FER copies) after `first` and `total` compose requests: 320×320
+    photos, every 100th a 12 MP one, the template by key."""
+    app = create_app()
+    template = photos.noto_template()
     client = app.test_client()
-    data = photos.encode(cv2.resize(photos.astronaut(), (320, 320), interpolation=cv2.INTER_AREA), "JPEG")
-    marks = {}
+    small = photos.encode(cv2.resize(photos.astronaut(), (320, 320), interpolation=cv2.INTER_AREA), "JPEG")
+    big = photos.encode(photo_at(12.0), "JPEG", quality=92)
+    marks = {"loaded": rss_bytes()}
     t = time.perf_counter()
     for i in range(1, total + 1):
-        compose_request(client, data, template)
+        compose_request(client, big if i % 100 == 50 else small, template)
         if i in (first, total):
             marks[i] = rss_bytes()
-    return {"requests_photo": "320x320 JPEG compose", f"rss_mb_after_{first}": round(marks[first] / 2**20, 1),
+    return {"requests_photo": "320x320 JPEG compose, every 100th 12 MP", "process": "ai_server app alone",
+            "rss_mb_loaded": round(marks["loaded"] / 2**20, 1),
+            f"rss_mb_after_{first}": round(marks[first] / 2**20, 1),
             f"rss_mb_after_{total}": round(marks[total] / 2**20, 1), "ratio": round(marks[total] / marks[first], 3),
             "seconds": round(time.perf_counter() - t, 1)}
+
+
+def rss_in_fresh_process(first: int, total: int) -> dict:
+    import subprocess
+
+    done = subprocess.run([sys.executable, __file__, "--rss", str(first), str(total)], capture_output=True,
+                          text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats (smoke run)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ai_pipeline.json")
+    parser.add_argument("--rss", nargs=2, type=int, metavar=("FIRST", "TOTAL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.rss:
+        logging.disable(logging.INFO)  # the request log of 1 000 requests
+        print(json.dumps(rss_growth(*args.rss)))  # read by rss_in_fresh_process
+        return 0
     repeat = 2 if args.quick else 5
     t0 = time.perf_counter()
     app = create_app()
@@ -185,6 +222,11 @@ def main() -> int:
     result["stages_ms"] = {name: stage_ms(app, emojis, rgb, repeat) for name, rgb in images.items()}
     s = result["stages_ms"]
     result["ratio_12MP_over_1MP"] = round(s["12.0MP"]["total"] / s["1.0MP"]["total"], 2)
+    # The same with a 1600 px detection copy (AI_DETECT_MAX_SIDE=1600): what a bigger copy would cost.
+    app_1600 = create_app({"DETECT_MAX_SIDE": 1600})
+    at_1600 = {name: stage_ms(app_1600, emojis, images[name], repeat) for name in ("1.0MP", "12.0MP")}
+    result["stages_ms_detect_copy_1600"] = at_1600
+    result["ratio_12MP_over_1MP_detect_copy_1600"] = round(at_1600["12.0MP"]["total"] / at_1600["1.0MP"]["total"], 2)
     group, _ = photos.group_photo()
     det_images = {**images, "group_3_faces": group, "no_face_coffee": photos.coffee(),
                   "rolled_25deg": photos.rolled_astronaut(25.0)}
@@ -193,7 +235,7 @@ def main() -> int:
     result["classify"] = classify_rate(app, 20 if args.quick else 100)
     result["warm_compose"] = warm_compose_rate(app, template, 5 if args.quick else 20)
     result["seed_vs_warm"] = seed_style(app, 2 if args.quick else 3)
-    result["rss"] = rss_growth(app, template, 10 if args.quick else 100, 30 if args.quick else 1000)
+    result["rss"] = rss_in_fresh_process(10 if args.quick else 100, 200 if args.quick else 1000)
     result["bench_seconds"] = round(time.perf_counter() - t0, 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")

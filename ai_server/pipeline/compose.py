@@ -90,9 +90,12 @@ def paste(base: np.ndarray, layer: np.ndarray, x0: int, y0: int) -> None:
     roi[touched] = np.clip(mixed[touched] + 0.5, 0, 255).astype(np.uint8)
 
 
-def compose(base: np.ndarray, items: list[tuple[np.ndarray, Placement]], *, scale: float = 1.25) -> np.ndarray:
-    """A copy of base with each (emoji, placement) pasted; same size and mode as base."""
-    out = base.copy()
+def compose(
+    base: np.ndarray, items: list[tuple[np.ndarray, Placement]], *, scale: float = 1.25, in_place: bool = False
+) -> np.ndarray:
+    """base with each (emoji, placement) pasted (a copy, unless in_place); same size and mode.
+    Only the pixels under each emoji are read and written."""
+    out = base if in_place else base.copy()
     for emoji, placement in items:
         layer, x0, y0 = render_emoji(emoji, placement, scale)
         paste(out, layer, x0, y0)

@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
@@ -136,3 +137,30 @@ def encode_image(
         return buf.getvalue(), "jpeg"
     img.save(buf, format="PNG")
     return buf.getvalue(), "png"
+
+
+def detection_copy(data: bytes, *, max_side: int, max_pixels: int) -> tuple[np.ndarray, float, tuple[int, int]] | None:
+    """A JPEG larger than max_side, decoded small for detection: libjpeg's DCT scaling
+    (draft mode, 1/2–1/8) skips most of the full decode, then INTER_AREA brings it to
+    the bounded size. Returns (RGB copy, copy/original scale, original (w, h) after EXIF
+    rotation), or None when this shortcut does not apply (not a JPEG, small enough,
+    too many pixels, unreadable): the full decode then decides, and reports errors."""
+    from ai_server.pipeline.detect import bounded_size  # sizes must match bounded_copy's
+
+    try:
+        img = Image.open(io.BytesIO(data), formats=("JPEG",))
+        width, height = img.size
+        if width * height > max_pixels or max(width, height) <= max_side:
+            return None
+        if img.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # turned a quarter: sides swap
+            width, height = height, width
+        target = bounded_size(width, height, max_side)
+        img.draft("RGB", (target[0], target[1]) if img.size == (width, height) else (target[1], target[0]))
+        img = ImageOps.exif_transpose(img)
+        small = np.asarray(img.convert("RGB"))
+    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
+        return None
+    if small.shape[1] < target[0] or small.shape[0] < target[1]:
+        return None
+    copy = cv2.resize(small, target, interpolation=cv2.INTER_AREA) if small.shape[1::-1] != target else small
+    return np.ascontiguousarray(copy), target[0] / width, (width, height)

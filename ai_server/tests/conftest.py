@@ -24,6 +24,19 @@ def app(tiny_cutout_model):
     return create_app({"EMOTION_MODELS": "fer", "CUTOUT_MODEL_PATH": str(tiny_cutout_model)})
 
 
+@pytest.fixture(scope="session")
+def mtcnn_app(app, tiny_cutout_model):
+    from ai_server import create_app
+
+    return create_app({"EMOTION_MODELS": "fer", "CUTOUT_MODEL_PATH": str(tiny_cutout_model), "DETECTOR": "mtcnn"})
+
+
+@pytest.fixture(scope="session", params=["centerface", "mtcnn"])
+def any_detector_app(request, app):
+    """The app with each detector in turn (CenterFace is the default)."""
+    return app if request.param == "centerface" else request.getfixturevalue("mtcnn_app")
+
+
 @pytest.fixture()
 def client(app):
     return app.test_client()

@@ -232,12 +232,14 @@ def test_compose_bad_landmarks_are_a_400(client, landmarks):
 
 def test_compose_builds_no_model_during_the_request(client, monkeypatch):
     import mtcnn
+    import onnxruntime
     import rembg
 
     def forbidden(*a, **k):
         raise AssertionError("a model was constructed inside a request")
 
     monkeypatch.setattr(mtcnn.MTCNN, "__init__", forbidden)
+    monkeypatch.setattr(onnxruntime, "InferenceSession", forbidden)
     monkeypatch.setattr(rembg, "new_session", forbidden)
     monkeypatch.setattr("ai_server.pipeline.cutout.rembg_cutout", forbidden)
     data = {"image": _file(photos.encode(photos.astronaut())), **_template_fields()}
@@ -282,6 +284,7 @@ def test_healthz_lists_models(client, app_without_cutout_model):
     body = client.get("/healthz").get_json()
     assert body["status"] == "ok" and body["emotion_models"] == ["fer"]
     assert body["detector"]["loaded"] and body["cutout_model"]["loaded"]
+    assert body["detector"]["name"] == "centerface" and body["detector"]["settings"]["min_confidence"] == 0.5
     assert body["versions"]["mtcnn"] == "1.0.0"
     degraded = app_without_cutout_model.test_client().get("/healthz").get_json()
     assert degraded["status"] == "degraded" and degraded["cutout_model"]["available"] is False
@@ -292,7 +295,7 @@ def test_metrics_use_the_contract_names(client):
     text = client.get("/metrics").get_data(as_text=True)
     for needle in ('ai_requests_total{endpoint="analyze",status="200"}', 'ai_stage_seconds_bucket{le="0.001",stage="detect"}',
                    'ai_request_seconds_count{endpoint="analyze"}', 'ai_faces_total{emotion="happy"}',
-                   'ai_model_load_seconds{model="mtcnn"}', "ai_process_resident_memory_bytes{pid="):
+                   'ai_model_load_seconds{model="centerface"}', "ai_process_resident_memory_bytes{pid="):
         assert needle in text, needle
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ai_server.detectors.base import RawFace
 from ai_server.pipeline.classify import classify_faces, mirror_boxes, scores_json
 from ai_server.pipeline.detect import bounded_copy, detect_faces, map_back
 
@@ -22,40 +23,92 @@ def test_small_pictures_are_not_upscaled():
 
 
 def test_boxes_and_landmarks_map_back_to_the_original_frame():
-    raw = [{"box": [100, 50, 40, 60], "confidence": 0.99, "keypoints": {"left_eye": [110, 70], "right_eye": [130, 70]}}]
+    raw = [RawFace(box=(100, 50, 40, 60), confidence=0.99, landmarks={"left_eye": (110, 70), "right_eye": (130, 70)})]
     (face,) = map_back(raw, 0.25, 4000, 3000)
     assert face.box == (400, 200, 160, 240)
     assert face.landmarks["left_eye"] == (440.0, 280.0)
 
 
 def test_mapped_boxes_are_clipped_to_the_image():
-    raw = [{"box": [-5, -5, 30, 30], "confidence": 0.99, "keypoints": {}}]
+    raw = [RawFace(box=(-5, -5, 30, 30), confidence=0.99)]
     (face,) = map_back(raw, 0.5, 40, 40)
     assert face.box == (0, 0, 40, 40)
 
 
 class RecordingDetector:
-    """Stand-in MTCNN: answers one face in the middle of whatever it is shown."""
+    """Stand-in detector: answers one face in the middle of whatever it is shown."""
 
     def __init__(self) -> None:
         self.shapes: list[tuple[int, ...]] = []
 
-    def detect_faces(self, image, **kwargs):
+    name = "recording"
+
+    def detect(self, image, *, min_face_size, min_confidence):
         self.shapes.append(image.shape)
         h, w = image.shape[:2]
         return [
-            {"box": [w // 4, h // 4, w // 2, h // 2], "confidence": 0.99, "keypoints": {}},
-            {"box": [0, 0, 5, 5], "confidence": 0.5, "keypoints": {}},  # below min_confidence
+            RawFace(box=(w // 4, h // 4, w // 2, h // 2), confidence=0.99),
+            RawFace(box=(0, 0, 5, 5), confidence=0.5),  # below min_confidence
         ]
 
 
 def test_detection_runs_on_the_bounded_copy_and_answers_in_full_size():
     detector = RecordingDetector()
     img = np.zeros((2000, 4000, 3), np.uint8)
-    faces = detect_faces(detector, img, max_side=1000, min_face_size=20, scale_factor=0.709,
-                         min_confidence=0.9, max_faces=10)
+    faces = detect_faces(detector, img, max_side=1000, min_face_size=20, min_confidence=0.9, max_faces=10)
     assert detector.shapes == [(500, 1000, 3)]
     assert [f.box for f in faces] == [(1000, 500, 2000, 1000)]
+
+
+class ZoomSensitiveDetector:
+    """Stand-in: one face at a fixed place of the photo, whose confidence depends on how
+    many pixels tall it is in the image it is shown (like a real detector's small faces)."""
+
+    name = "zoom"
+
+    def __init__(self, face_in_photo, photo_width, sure_from_px):
+        self.face, self.photo_width, self.sure_from_px = face_in_photo, photo_width, sure_from_px
+        self.shapes = []
+
+    def detect(self, image, *, min_face_size, min_confidence):
+        self.shapes.append(image.shape)
+        x, y, w, h = self.face
+        if image.shape[1] == 2 * image.shape[0]:  # the whole (2:1) photo, maybe shrunk
+            k = image.shape[1] / self.photo_width
+            x, y, w, h = x * k, y * k, w * k, h * k
+        else:  # a crop around the face, at full size: the face sits one face size in
+            x, y = w, h
+        confidence = 0.9 if h >= self.sure_from_px else 0.3
+        face = RawFace(box=(x, y, w, h), confidence=confidence, landmarks={"left_eye": (x + w / 3, y + h / 3)})
+        return [face] if confidence >= min_confidence else []
+
+
+def test_a_face_too_small_on_the_copy_to_be_sure_of_is_confirmed_on_the_photo():
+    detector = ZoomSensitiveDetector((2000, 1000, 40, 40), 4000, sure_from_px=30)
+    img = np.zeros((2000, 4000, 3), np.uint8)
+    faces = detect_faces(detector, img, max_side=1000, min_face_size=5, min_confidence=0.5, max_faces=10,
+                         recheck_from=0.2)
+    assert [f.box for f in faces] == [(2000, 1000, 40, 40)]
+    assert faces[0].confidence == 0.9 and faces[0].landmarks["left_eye"][0] == pytest.approx(2000 + 40 / 3, abs=0.05)  # to 0.1 px, as reported
+    assert detector.shapes[0] == (500, 1000, 3) and detector.shapes[1][:2] == (121, 121)  # the face ± its size
+
+
+def test_a_doubtful_face_the_closer_look_does_not_confirm_is_dropped():
+    detector = ZoomSensitiveDetector((2000, 1000, 40, 40), 4000, sure_from_px=60)
+    img = np.zeros((2000, 4000, 3), np.uint8)
+    assert detect_faces(detector, img, max_side=1000, min_face_size=5, min_confidence=0.5, max_faces=10,
+                        recheck_from=0.2) == []
+    assert len(detector.shapes) == 2
+
+
+def test_without_recheck_or_without_shrinking_there_is_no_second_look():
+    img = np.zeros((2000, 4000, 3), np.uint8)
+    detector = ZoomSensitiveDetector((2000, 1000, 40, 40), 4000, sure_from_px=30)
+    assert detect_faces(detector, img, max_side=1000, min_face_size=5, min_confidence=0.5, max_faces=10) == []
+    small = ZoomSensitiveDetector((200, 100, 20, 20), 400, sure_from_px=30)  # a 2:1 photo, not shrunk
+    assert detect_faces(small, np.zeros((200, 400, 3), np.uint8), max_side=1000, min_face_size=5,
+                        min_confidence=0.5, max_faces=10, recheck_from=0.2) == []
+    assert len(detector.shapes) == len(small.shapes) == 1
 
 
 class ConstantClassifier:

@@ -4,9 +4,11 @@ the models; workers send bytes and get bytes back."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import logging
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +34,35 @@ class AiUnavailableError(AiError):
     """Connection error, timeout or 5xx: worth retrying later."""
 
 
+class AiTemplateNotCachedError(AiUnavailableError):
+    """ai_server does not hold the template key: send the pictures with it once.
+    (Should the answer come back even with the pictures sent, it is retried later.)"""
+
+
+TEMPLATE_NOT_CACHED = "template_not_cached"  # ai_server's error code for it
+
+
+def template_key(pictures: Mapping[str, bytes]) -> str:
+    """Content hash of a template's seven cut-outs, the key ai_server caches them by:
+    sha256 over the files in EMOTIONS order, each prefixed by its emotion and length
+    (ai_server.templates.template_key; a cross-service test checks both agree)."""
+    digest = hashlib.sha256()
+    for emotion in EMOTIONS:
+        data = pictures[emotion]
+        digest.update(f"{emotion}:{len(data)}:".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class TemplatePictures:
+    """A template as compose needs it: its key, and how to read the seven cut-outs
+    (called only when ai_server lacks them)."""
+
+    key: str
+    load: Callable[[], dict[str, bytes]]
+
+
 @dataclass
 class ComposeResult:
     width: int
@@ -46,6 +77,13 @@ class CutoutResult:
     image: bytes
     method: str  # "alpha" | "border" | "rembg"
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _error_code(response: requests.Response) -> str:
+    try:
+        return str(response.json()["error"]["code"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return ""
 
 
 def _error_message(response: requests.Response) -> str:
@@ -74,21 +112,30 @@ class AiClient:
             metrics.AI_CALL_SECONDS.labels(endpoint=endpoint).observe(time.perf_counter() - started)
         if response.status_code >= 500 or response.status_code == 429:
             raise AiUnavailableError(f"ai_server {endpoint}: {_error_message(response)}")
+        if response.status_code == 409 and _error_code(response) == TEMPLATE_NOT_CACHED:
+            raise AiTemplateNotCachedError(_error_message(response))
         if response.status_code >= 400:
             raise AiInputError(_error_message(response))
         return response
 
     def compose(
-        self, *, image: bytes, emojis: dict[str, bytes], overrides: dict[str, str] | None = None,
+        self, *, image: bytes, template: TemplatePictures, overrides: dict[str, str] | None = None,
         boxes: list[list[int]] | None = None, landmarks: list[dict] | None = None,
     ) -> ComposeResult:
-        """`boxes` (and their `landmarks`): paste on these faces, detect nothing."""
-        files = [("image", ("photo", image, "application/octet-stream"))]
-        files += [(name, (f"{name}.png", emojis[name], "image/png")) for name in EMOTIONS]
-        data = {"overrides": json.dumps(overrides)} if overrides else {}
+        """Compose by template key; when ai_server lacks the key, resend once with the
+        pictures. `boxes` (and their `landmarks`): paste on these faces, detect nothing."""
+        photo = [("image", ("photo", image, "application/octet-stream"))]
+        data = {"template_key": template.key}
+        if overrides:
+            data["overrides"] = json.dumps(overrides)
         if boxes is not None:
             data.update(boxes=json.dumps(boxes), landmarks=json.dumps(landmarks or [{}] * len(boxes)))
-        response = self._post("compose", files=files, data=data)
+        try:
+            response = self._post("compose", files=photo, data=data)
+        except AiTemplateNotCachedError:
+            emojis = template.load()
+            pictures = [(name, (f"{name}.png", emojis[name], "image/png")) for name in EMOTIONS]
+            response = self._post("compose", files=photo + pictures, data=data)
         try:
             body = response.json()
             return ComposeResult(

@@ -20,7 +20,14 @@ from common.pagination import INVALID_PAGE, PAGE_NOT_FOUND, page_parameter, pagi
 from common.schema import IMAGE_ENCODING, PICTURE_RULES, error_response, errors, upload_errors
 from emojis.serializers import template_preview_url
 from faces.models import JobStatus
-from faces.selectors import RANKING_SIZE, job_get_for_owner, job_owned_queryset, ranking_top
+from faces.selectors import (
+    JOB_WAIT_MAX_SECONDS,
+    RANKING_SIZE,
+    job_get_for_owner_when_finished,
+    job_owned_queryset,
+    job_wait_param,
+    ranking_top,
+)
 from faces.serializers import JobPageSerializer, JobSerializer, share_page_url
 from faces.services import job_create, job_rerender, job_share, job_unshare
 
@@ -107,14 +114,25 @@ class JobDetailApi(APIView):
     @extend_schema(
         operation_id="jobDetail",
         summary="One of my jobs (the SPA polls this)",
-        parameters=[OpenApiParameter("task_id", {"type": "string", "format": "uuid"}, OpenApiParameter.PATH)],
+        parameters=[
+            OpenApiParameter("task_id", {"type": "string", "format": "uuid"}, OpenApiParameter.PATH),
+            OpenApiParameter(
+                "wait", {"type": "number", "minimum": 0, "maximum": JOB_WAIT_MAX_SECONDS}, required=False,
+                description="Long-poll: answer as soon as the task is finished, or after this many seconds "
+                f"(0–{JOB_WAIT_MAX_SECONDS:g}, default 0 = at once).",
+            ),
+        ],
         responses={
             200: OutputSerializer,
-            **errors(e404=error_response("task_not_found", "not_found", when="No such job, or not mine.")),
+            **errors(
+                e400=error_response("validation_error", when="`wait` is not a number of seconds in range."),
+                e404=error_response("task_not_found", "not_found", when="No such job, or not mine."),
+            ),
         },
     )
     def get(self, request, task_id):
-        job = job_get_for_owner(job_id=task_id, user=request.user)
+        wait = job_wait_param(request.query_params.get("wait"))
+        job = job_get_for_owner_when_finished(job_id=task_id, user=request.user, wait=wait)
         return Response(self.OutputSerializer(job, context={"request": request}).data)
 
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common import recovery
-from common.ai_client import AiInputError, get_ai_client
+from common.ai_client import AiInputError, TemplatePictures, get_ai_client, template_key
 from common.emotions import EMOTIONS
 from common.errors import (
     ApplicationError,
@@ -75,7 +75,7 @@ def job_run(*, job_id, token: UUID) -> Job | None:
         return None
     images = {image.emotion: image for image in job.template.images.all()}
     try:
-        emojis = {e: _read(images[e].cutout or images[e].original) for e in EMOTIONS}
+        template = _template_pictures(images)
         photo = _read(job.input_image)
     except (KeyError, OSError) as exc:
         if is_transient(exc):
@@ -83,11 +83,39 @@ def job_run(*, job_id, token: UUID) -> Job | None:
         job_mark_failed(job_id=job.id, token=token, reason=f"Input files are missing ({exc.__class__.__name__}).")
         return None
     try:
-        result = get_ai_client().compose(image=photo, emojis=emojis, **_compose_options(job))
+        result = get_ai_client().compose(image=photo, template=template, **_compose_options(job))
     except AiInputError as exc:
         job_mark_failed(job_id=job.id, token=token, reason=str(exc))
         return None
+    except OSError as exc:  # the cut-outs, read only when ai_server asks for them
+        if is_transient(exc):
+            raise
+        job_mark_failed(job_id=job.id, token=token, reason=f"Input files are missing ({exc.__class__.__name__}).")
+        return None
     return _finish(job_id=job.id, token=token, result=result)
+
+
+# Template key of each set of stored cut-outs, by their storage names (a re-made
+# cut-out gets a new name): the seven files are read and hashed once per worker
+# process, then again only when ai_server asks for the pictures.
+_TEMPLATE_KEYS: dict[tuple[str, ...], str] = {}
+_TEMPLATE_KEYS_MAX = 512
+
+
+def _template_pictures(images: dict) -> TemplatePictures:
+    files = {e: images[e].cutout or images[e].original for e in EMOTIONS}
+
+    def load() -> dict[str, bytes]:
+        return {e: _read(files[e]) for e in EMOTIONS}
+
+    names = tuple(files[e].name for e in EMOTIONS)
+    key = _TEMPLATE_KEYS.get(names)
+    if key is None:
+        key = template_key(load())
+        if len(_TEMPLATE_KEYS) >= _TEMPLATE_KEYS_MAX:
+            _TEMPLATE_KEYS.pop(next(iter(_TEMPLATE_KEYS)))
+        _TEMPLATE_KEYS[names] = key
+    return TemplatePictures(key=key, load=load)
 
 
 @transaction.atomic

@@ -113,3 +113,35 @@ def picture_fixtures():
         spec.loader.exec_module(module)
         sys.modules[name] = module
     return sys.modules[name]
+
+_STORE_SCRIPT = r"""
+import sys, django
+django.setup()
+from pathlib import Path
+from django.core.files.uploadedfile import SimpleUploadedFile
+from common.images import clean_upload
+for path in sys.argv[1:]:
+    picture = clean_upload(SimpleUploadedFile("photo", Path(path).read_bytes()), field="image")
+    Path(path + ".stored").write_bytes(picture.content)
+"""
+
+
+def store_like_main_server(photos: list[bytes]) -> list[bytes]:
+    """The bytes main_server stores for each uploaded photo: its real upload clean-up
+    (common.images.clean_upload), run in a main_server process (the two services
+    never share a process)."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    main = REPO / "main_server"
+    with tempfile.TemporaryDirectory(prefix="stored_") as tmp:
+        paths = []
+        for i, data in enumerate(photos):
+            path = Path(tmp) / f"{i}.upload"
+            path.write_bytes(data)
+            paths.append(str(path))
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.django.test", "DATA_DIR": tmp}
+        subprocess.run([sys.executable, "-c", _STORE_SCRIPT, *paths], cwd=main, env=env, check=True)
+        return [Path(p + ".stored").read_bytes() for p in paths]

@@ -151,3 +151,36 @@ def test_metrics_are_exported(flow):
         worker = requests.get(service["worker_metrics"], timeout=30).text
         assert 'igemoji_jobs_finished_total{status="done"} 2.0' in worker
         assert "igemoji_job_latency_seconds_count 2.0" in worker
+
+
+@pytest.fixture(scope="module")
+def carol(service):
+    """A user of her own, on the built-in template: the counts the flow above checks stay as they are."""
+    api = Api(service["url"])
+    api.signup_and_login()
+    noto = next(t for t in api.get("/emojis/pages/1").json()["results"] if t["is_builtin"])
+    return api, noto["id"]
+
+
+def test_a_long_poll_answers_when_the_job_is_done(carol):
+    api, template_id = carol
+    task_id = api.create_job(template_id, astronaut_jpeg(0.75)).json()["task_id"]
+    body = api.get(f"/faces/tasks/{task_id}?wait=20").json()
+    for _ in range(5):  # each call waits ≤ 20 s; a loaded machine may need more than one
+        if body["status"] in ("done", "failed"):
+            break
+        body = api.get(f"/faces/tasks/{task_id}?wait=20").json()
+    assert body["status"] == "done" and len(body["result"]["faces"]) == 1
+
+
+@pytest.mark.parametrize("layout", ["team_row", "small_crowd", "two_rows"])
+def test_annotated_group_photos_as_jobs_find_every_face_and_no_other(carol, layout):
+    from ai_server.tests.group_photos import LAYOUTS, group_photo, match
+
+    seed, (name, w, h, bg, rows) = next((i, row) for i, row in enumerate(LAYOUTS) if row[0] == layout)
+    photo = group_photo(name, w, h, bg, rows, seed)
+    api, template_id = carol
+    job = api.wait_job(api.create_job(template_id, photo.jpeg()).json()["task_id"])
+    assert job["status"] == "done", job
+    found, false = match(photo.faces, [tuple(f["box"]) for f in job["result"]["faces"]])
+    assert (found, false) == (len(photo.faces), 0)

@@ -1043,7 +1043,10 @@ export interface operations {
     };
     jobDetail: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Long-poll: answer as soon as the task is finished, or after this many seconds (0–20, default 0 = at once). */
+                wait?: number;
+            };
             header?: never;
             path: {
                 task_id: string;
@@ -1058,6 +1061,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description `wait` is not a number of seconds in range. Codes: `validation_error`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No access token where one is needed, or a token that is not valid (a token that is sent is checked on every operation, public ones too). Codes: `not_authenticated`, `authentication_failed`, `token_not_valid`. */

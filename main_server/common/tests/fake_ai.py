@@ -15,6 +15,7 @@ from common.ai_client import (
     AiUnavailableError,
     ComposeResult,
     CutoutResult,
+    TemplatePictures,
 )
 
 
@@ -29,6 +30,8 @@ class FakeAiClient(AiClient):
     fail_with: Exception | None = None  # e.g. AiUnavailableError("down")
     calls: list[str] = []
     compose_requests: list[dict[str, Any]] = []
+    template_keys: list[str] = []
+    cached_keys: set[str] = set()  # like ai_server's cache: pictures are loaded once per key
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # no HTTP session
         self.base_url = "fake://"
@@ -39,18 +42,23 @@ class FakeAiClient(AiClient):
         cls.fail_with = None
         cls.calls = []
         cls.compose_requests = []
+        cls.template_keys = []
+        cls.cached_keys = set()
 
     def compose(
-        self, *, image: bytes, emojis: dict[str, bytes], overrides=None, boxes=None, landmarks=None
+        self, *, image: bytes, template: TemplatePictures, overrides=None, boxes=None, landmarks=None
     ) -> ComposeResult:
         """Like ai_server: with `boxes` nothing is detected (the faces are those
         boxes, classified as `faces` says), and overrides mark their faces."""
         self.calls.append("compose")
+        self.template_keys.append(template.key)
         self.compose_requests.append({"overrides": overrides, "boxes": boxes, "landmarks": landmarks})
         if self.fail_with:
             raise self.fail_with
-        if set(emojis) != set(EMOTIONS):
-            raise AiInputError("seven emoji pictures are required")
+        if template.key not in self.cached_keys:
+            if set(template.load()) != set(EMOTIONS):
+                raise AiInputError("seven emoji pictures are required")
+            self.cached_keys.add(template.key)
         picture = Image.open(io.BytesIO(image))
         out = io.BytesIO()
         picture.convert("RGB").save(out, format="JPEG")

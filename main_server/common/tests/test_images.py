@@ -56,3 +56,34 @@ def test_missing_file_is_refused():
     with pytest.raises(ApplicationError) as info:
         clean_upload(None, field="image")
     assert info.value.fields == {"image": ["This file is required."]}
+
+
+def test_a_jpeg_keeps_its_own_tables_and_sampling_when_stored():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, JpegImagePlugin
+
+    from common.images import clean_upload
+
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 90)).save(buf, format="JPEG", quality=90)  # 4:2:0, as cameras do
+    source = Image.open(io.BytesIO(buf.getvalue()))
+    stored = Image.open(io.BytesIO(clean_upload(SimpleUploadedFile("p.jpg", buf.getvalue()), field="image").content))
+    assert JpegImagePlugin.get_sampling(stored) == JpegImagePlugin.get_sampling(source)
+    assert stored.quantization == source.quantization
+
+
+def test_a_jpeg_whose_tables_cannot_be_reused_is_stored_without_chroma_subsampling():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, JpegImagePlugin
+
+    from common.images import clean_upload
+
+    buf = io.BytesIO()
+    Image.new("RGB", (640, 480), (200, 30, 90)).save(buf, format="JPEG", quality=90)
+    # downscaled (a template picture): the source's tables no longer fit
+    stored = clean_upload(SimpleUploadedFile("p.jpg", buf.getvalue()), field="image", max_side=320)
+    assert JpegImagePlugin.get_sampling(Image.open(io.BytesIO(stored.content))) == 0  # 4:4:4

@@ -210,3 +210,25 @@ def test_the_lease_keeper_renews_only_leases_still_held():
     mine.refresh_from_db()
     lost.refresh_from_db()
     assert mine.lease_expires_at > soon + timedelta(seconds=20) and lost.lease_expires_at == soon
+
+
+def test_jobs_compose_by_the_content_key_and_read_the_cutouts_only_when_needed(fake_ai, monkeypatch):
+    from common.ai_client import EMOTIONS, template_key
+    from faces import services
+
+    services._TEMPLATE_KEYS.clear()
+    template = JobFactory().template
+    images = {i.emotion: i for i in template.images.all()}
+    cutouts = {e: images[e].cutout or images[e].original for e in EMOTIONS}
+    stored = {e: services._read(cutouts[e]) for e in EMOTIONS}
+    reads = []
+    real_read = services._read
+    monkeypatch.setattr(services, "_read", lambda f: (reads.append(f.name), real_read(f))[1])
+    cutout_reads = []
+    for _ in range(3):
+        reads.clear()
+        job_process_task.apply(args=[str(JobFactory(template=template).id)])
+        cutout_reads.append(sum(name in {c.name for c in cutouts.values()} for name in reads))
+    assert fake_ai.template_keys == [template_key(stored)] * 3
+    # Job 1: hashed once, then sent once (the fake ai_server did not hold them); then never again.
+    assert cutout_reads == [2 * len(EMOTIONS), 0, 0]
