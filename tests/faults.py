@@ -250,7 +250,8 @@ def photo_width(body: bytes) -> int | None:
     """Width of the `image` part of a multipart compose request."""
     from PIL import Image
 
-    start = body.find(b"\r\n\r\n")
+    part = body.find(b'name="image"')  # the form fields (template_key, …) come first
+    start = body.find(b"\r\n\r\n", part) if part >= 0 else -1
     if start < 0:
         return None
     try:
