@@ -14,7 +14,7 @@ export WORKER_METRICS_PORT ?= 8002
 
 .PHONY: install run test bench lint models frontend frontend-deps openapi \
         test-ai test-main test-frontend test-integration test-e2e test-browser test-deploy test-schema \
-        stack stack-check stack-stop
+        stack stack-check stack-stop train-expression
 
 # ---------------------------------------------------------------- install
 install: $(VENV)/.stamp models frontend
@@ -66,7 +66,7 @@ openapi: $(VENV)/.stamp frontend-deps
 	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent api:types; fi
 
 test-ai: $(VENV)/.stamp
-	$(PY) -m pytest -q ai_server/tests
+	$(PY) -m pytest -q ai_server/tests training/tests
 
 test-main: $(VENV)/.stamp
 	@if [ -d main_server ]; then cd main_server && ../$(PY) -m pytest -q; fi
@@ -117,3 +117,20 @@ stack-stop:
 # ---------------------------------------------------------------- bench
 bench: install
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b; done
+
+# ---------------------------------------------------------------- offline training
+# The VGG48 expression classifier (docs/expression-models.md, its MODEL_CARD.md). Offline:
+# hours of CPU, needs FER2013 (FER2013=path to fer2013_train_publictest.npz), never run by
+# `make test` or CI. Resumable: run it again after an interruption. Then export the best
+# checkpoint into ai_server/classifiers/weights/vgg48 and choose crops and calibration.
+TRAIN_VENV := .venv-train
+TRAIN_OUT ?= var/train/vgg48
+train-expression: $(VENV)/.stamp
+	test -n "$(FER2013)" || { echo "set FER2013=/path/to/fer2013_train_publictest.npz"; exit 2; }
+	test -x $(TRAIN_VENV)/bin/python || $(PYTHON) -m venv $(TRAIN_VENV)
+	$(TRAIN_VENV)/bin/pip install -q --disable-pip-version-check -r requirements/train.txt
+	OMP_WAIT_POLICY=PASSIVE nice $(TRAIN_VENV)/bin/python -m training.expression train --data "$(FER2013)" --out $(TRAIN_OUT)
+	ASTRONAUT_PNG=$$($(PY) -c 'import skimage.data, os; print(os.path.join(os.path.dirname(skimage.data.__file__), "astronaut.png"))') \
+	  $(TRAIN_VENV)/bin/python -m training.expression export --checkpoint $(TRAIN_OUT)/best.pt --out ai_server/classifiers/weights/vgg48
+	rm -rf $(dir $(TRAIN_OUT))eval/vgg48
+	$(PY) -m training.expression evaluate --data "$(FER2013)" --cache $(dir $(TRAIN_OUT))eval

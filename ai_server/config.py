@@ -23,6 +23,12 @@ def defaults() -> dict[str, Any]:
         "CUTOUT_MODEL_PATH": "",  # empty: <MODELS_DIR>/<CUTOUT_MODEL>.onnx
         "EMOTION_MODELS": "fer,human",
         "FLIP_AVERAGE": True,
+        # Score each face at several shifted crops per classifier (their test_time_views)
+        # and average: measured better on FER2013 PublicTest (docs/expression-models.md).
+        "TEST_TIME_CROPS": True,
+        # on | off: per-emotion weights measured on PublicTest for the chosen ensemble
+        # (classifiers.CALIBRATION); an ensemble without measured weights is left as is.
+        "EMOTION_CALIBRATION": "on",
         # centerface | mtcnn (ai_server/detectors); the default measured best on annotated group photos.
         "DETECTOR": "centerface",
         # The three below default (None) to the chosen detector's measured settings

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ai_server import metrics
-from ai_server.classifiers import REGISTRY, Classifier
+from ai_server.classifiers import REGISTRY, Classifier, calibration_for
 from ai_server.config import (
     cutout_model_path,
     detector_name,
@@ -58,6 +58,10 @@ class Models:
         unknown = [n for n in self.emotion_names if n not in REGISTRY]
         if unknown or not self.emotion_names:
             raise ValueError(f"AI_EMOTION_MODELS: unknown {unknown or 'empty'}; choose from {sorted(REGISTRY)}")
+        calibration = str(config.get("EMOTION_CALIBRATION", "on")).strip().lower()
+        if calibration not in ("on", "off"):
+            raise ValueError(f"AI_EMOTION_CALIBRATION={calibration!r}: choose on or off")
+        self.calibration = calibration_for(self.emotion_names) if calibration == "on" else None
         self.cutout_name = str(config["CUTOUT_MODEL"])
         if self.cutout_name not in CUTOUT_SESSIONS:
             raise ValueError(f"AI_CUTOUT_MODEL={self.cutout_name!r}: choose from {sorted(CUTOUT_SESSIONS)}")
@@ -151,6 +155,7 @@ class Models:
             "classifiers": [
                 {"name": n, "loaded": self._classifiers is not None} for n in self.emotion_names
             ],
+            "calibrated": self.calibration is not None,
             "cutout_model": {
                 "name": self.cutout_name,
                 "path": str(self.cutout_path),

@@ -116,7 +116,12 @@ def find_faces(
         faces = [Face(box=b, landmarks=lm, confidence=1.0) for b, lm in zip(boxes, points, strict=True)]
     with timer.stage("classify"):
         probs = classify_faces(
-            models.classifiers, rgb, [f.box for f in faces], flip_average=bool(config["FLIP_AVERAGE"])
+            models.classifiers,
+            rgb,
+            [f.box for f in faces],
+            flip_average=bool(config["FLIP_AVERAGE"]),
+            test_time_crops=bool(config["TEST_TIME_CROPS"]),
+            calibration=models.calibration,
         )
     out = []
     for face, scored in zip(faces, scores_json(probs), strict=True):

@@ -1,8 +1,10 @@
 """Milliseconds per face for each expression classifier and for the ensemble.
 
 Runs the real models (``$MODELS_DIR``, put there by ``make models``) on the
-astronaut portrait (skimage, public domain), one face per call and batches of 8,
-and writes ``bench/results/classifiers.json``. Timing only: nothing is asserted.
+astronaut portrait (skimage, public domain), one face per call and batches of 8;
+the default ensemble with and without test-time crops, and through the service
+(``/v1/analyze`` with the box given: decode, classify, JSON), and writes
+``bench/results/classifiers.json``. Timing only: nothing is asserted.
 
     .venv/bin/python bench/classifiers.py [--repeat 50]
 """
@@ -25,8 +27,9 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import skimage.data  # noqa: E402
 
-from ai_server.classifiers import REGISTRY  # noqa: E402
+from ai_server.classifiers import REGISTRY, calibration_for  # noqa: E402
 from ai_server.classifiers.human_install import default_models_dir, model_dir  # noqa: E402
+from ai_server.config import defaults, emotion_model_names  # noqa: E402
 from ai_server.pipeline.classify import classify_faces  # noqa: E402
 
 FACE = (182, 64, 83, 107)  # MTCNN's box on the astronaut
@@ -100,6 +103,29 @@ def keras_comparison(image: np.ndarray, repeat: int) -> dict:
     }
 
 
+def analyze_ms(image: np.ndarray, repeat: int) -> dict:
+    """/v1/analyze with one given box, the service's defaults, in-process (Flask's test
+    client): decode, classify with every default, JSON -- what a classify request costs."""
+    import io
+
+    from PIL import Image
+
+    from ai_server import create_app
+
+    crop = image[:240, 120:330]  # a portrait-sized picture around the face
+    buf = io.BytesIO()
+    Image.fromarray(crop).save(buf, format="JPEG", quality=92)
+    box = [FACE[0] - 120, FACE[1], FACE[2], FACE[3]]
+    client = create_app({"CUTOUT_MODEL_PATH": "/nonexistent"}).test_client()
+
+    def call() -> None:
+        r = client.post("/v1/analyze", data={"image": (io.BytesIO(buf.getvalue()), "f.jpg"),
+                                              "boxes": json.dumps([box])})
+        assert r.status_code == 200, r.get_json()
+
+    return {"picture": f"{crop.shape[1]}x{crop.shape[0]} JPEG", "ms_per_request": round(median_ms(call, repeat), 3)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=50)
@@ -121,16 +147,23 @@ def main() -> None:
             f"ms_per_face_batch{BATCH}": round(
                 median_ms(lambda c=classifier: c.predict(image, boxes_for(BATCH)), args.repeat) / BATCH, 3),
         }
-    for flip in (False, True):
-        key = "ensemble_flip_averaged" if flip else "ensemble_no_flip"
+    names = emotion_model_names(defaults())
+    ensemble = [c for c in loaded if c.name in names]
+    calibration = calibration_for(names)
+    for key, kwargs in (
+        ("ensemble_no_flip", {"flip_average": False}),
+        ("ensemble_flip_averaged", {}),
+        ("ensemble_default_test_time_crops_calibrated", {"test_time_crops": True, "calibration": calibration}),
+    ):
         results[key] = {
-            "classifiers": [c.name for c in loaded],
+            "classifiers": names,
             "ms_per_face_batch1": round(median_ms(
-                lambda f=flip: classify_faces(loaded, image, boxes_for(1), flip_average=f), args.repeat), 3),
+                lambda k=kwargs: classify_faces(ensemble, image, boxes_for(1), **k), args.repeat), 3),
             f"ms_per_face_batch{BATCH}": round(median_ms(
-                lambda f=flip: classify_faces(loaded, image, boxes_for(BATCH), flip_average=f),
+                lambda k=kwargs: classify_faces(ensemble, image, boxes_for(BATCH), **k),
                 args.repeat) / BATCH, 3),
         }
+    results["service_v1_analyze_one_face"] = analyze_ms(image, args.repeat)
     if not args.no_keras:
         results["human_as_keras_for_comparison"] = keras_comparison(image, args.repeat)
     onnx_path = model_dir(default_models_dir()) / "emotion.onnx"

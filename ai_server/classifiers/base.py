@@ -4,11 +4,13 @@ A classifier turns faces, given as boxes on one RGB image, into seven
 probabilities in the fixed order of ``EMOTIONS``. Each classifier crops and
 preprocesses the face its own way (FER pads the box, others may not), which is
 why it receives the whole image and the boxes rather than ready-made crops.
-The classify stage flip-averages each classifier and averages the classifiers.
+The classify stage averages each classifier over its test-time views and their
+mirror images, averages the classifiers, then applies the per-emotion calibration.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -21,6 +23,9 @@ Box = tuple[int, int, int, int]  # x, y, w, h in pixels of the image passed in
 @runtime_checkable
 class Classifier(Protocol):
     name: str
+    # Optional class attributes, read with getattr by the classify stage:
+    #   grow: float                       box padding this classifier was trained on (default 0)
+    #   test_time_views: tuple[View, ...] crops averaged when test-time crops are on
 
     def predict(self, image: np.ndarray, boxes: list[Box]) -> np.ndarray:
         """image: HxWx3 uint8 RGB; boxes: faces on it.
@@ -30,3 +35,63 @@ class Classifier(Protocol):
         and must not construct a model (models are built once, in __init__).
         """
         ...
+
+
+# ---------------------------------------------------------------- crops and test-time views
+# Each classifier was trained on faces framed its own way; ``grow`` (a class attribute,
+# default 0) widens (or, negative, narrows) the detected box on every side by that
+# fraction of its size before the classifier crops it. Values are measured on
+# FER2013 PublicTest (training/expression/evaluate.py, docs/expression-models.md).
+
+
+@dataclass(frozen=True)
+class View:
+    """One test-time crop: the box shifted by (dx, dy) and grown by ``grow``, as
+    fractions of its width and height."""
+
+    dx: float = 0.0
+    dy: float = 0.0
+    grow: float = 0.0
+
+    def apply(self, box: Box, grow: float = 0.0) -> Box:
+        x, y, w, h = box
+        return grow_box((round(x + self.dx * w), round(y + self.dy * h), w, h), grow + self.grow)
+
+
+SINGLE: tuple[View, ...] = (View(),)
+# 3x3 grid of shifts by 4 % of the box
+GRID4: tuple[View, ...] = tuple(View(dx, dy) for dy in (-0.04, 0.0, 0.04) for dx in (-0.04, 0.0, 0.04))
+# the box and four shifts by 8 %
+AXIS8: tuple[View, ...] = (View(), View(-0.08, 0), View(0.08, 0), View(0, -0.08), View(0, 0.08))
+GRID4_AXIS8: tuple[View, ...] = GRID4 + AXIS8[1:]
+# three sizes: narrower, as given, wider
+SIZES: tuple[View, ...] = (View(grow=-0.04), View(), View(grow=0.04))
+VIEW_SETS: dict[str, tuple[View, ...]] = {
+    "single": SINGLE, "grid4": GRID4, "axis8": AXIS8, "grid4+axis8": GRID4_AXIS8, "sizes": SIZES,
+}
+
+
+def grow_box(box: Box, grow: float) -> Box:
+    """The box widened by ``grow`` x its size on every side (narrowed if negative)."""
+    x, y, w, h = box
+    gx, gy = round(w * grow), round(h * grow)
+    return (x - gx, y - gy, max(1, w + 2 * gx), max(1, h + 2 * gy))
+
+
+def crop_replicate(image: np.ndarray, box: Box) -> np.ndarray:
+    """The pixels inside ``box``; parts outside the image repeat its edge pixels.
+
+    A grown box may reach past the photo's edge (a face at the border, or FER2013's
+    48 px crops, which are the whole face); repeating the edge keeps the face where
+    the classifier expects it, and a mirrored image with a mirrored box still gives
+    exactly the mirrored crop.
+    """
+    x, y, w, h = (int(v) for v in box)
+    height, width = image.shape[:2]
+    if w <= 0 or h <= 0 or x >= width or y >= height or x + w <= 0 or y + h <= 0:
+        raise ValueError(f"face box {list(box)} is empty or outside the {width}x{height} image")
+    ys = np.clip(np.arange(y, y + h), 0, height - 1)
+    xs = np.clip(np.arange(x, x + w), 0, width - 1)
+    if ys[0] == y and ys[-1] == y + h - 1 and xs[0] == x and xs[-1] == x + w - 1:
+        return image[y : y + h, x : x + w]
+    return image[ys[:, None], xs[None, :]]

@@ -1,8 +1,13 @@
-"""Classify faces: each classifier flip-averaged, then the classifiers averaged.
+"""Classify faces: each classifier averaged over its crops, the classifiers averaged,
+then the per-emotion calibration applied.
 
-Flip averaging (the mirrored face scored too, the two probability rows averaged) is
-kept on by default: the ensemble engineer's protocol measured +0.8 points on FER2013
-for FER; no labelled expression data is available offline here to re-measure it.
+For each classifier, every face box is first grown by the classifier's ``grow`` (the
+framing it was trained on); with test-time crops on, it is scored at each of the
+classifier's ``test_time_views`` (shifted or resized boxes), and with flip averaging
+also on the mirrored image; those rows are averaged. The classifiers' rows are then
+averaged (weighted by the calibration's member weights, if any), multiplied by its
+per-emotion weights and renormalised.
+Every choice is measured on FER2013 PublicTest: docs/expression-models.md.
 """
 
 from __future__ import annotations
@@ -11,7 +16,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ai_server.classifiers.base import EMOTIONS, Box, Classifier
+from ai_server.classifiers import Calibration
+from ai_server.classifiers.base import EMOTIONS, SINGLE, Box, Classifier, View
 
 # Above this size the classifiers get only the region around the faces: converting and
 # mirroring a whole 12 MP photo costs more than classifying the faces on it.
@@ -36,8 +42,18 @@ def mirror_boxes(boxes: Sequence[Box], width: int) -> list[Box]:
     return [(width - x - w, y, w, h) for (x, y, w, h) in boxes]
 
 
+def classifier_views(classifier: Classifier, test_time_crops: bool) -> tuple[View, ...]:
+    return tuple(getattr(classifier, "test_time_views", SINGLE)) if test_time_crops else SINGLE
+
+
 def classify_faces(
-    classifiers: Sequence[Classifier], rgb: np.ndarray, boxes: Sequence[Box], *, flip_average: bool = True
+    classifiers: Sequence[Classifier],
+    rgb: np.ndarray,
+    boxes: Sequence[Box],
+    *,
+    flip_average: bool = True,
+    test_time_crops: bool = False,
+    calibration: Calibration | None = None,
 ) -> np.ndarray:
     """(N, 7) probabilities in EMOTIONS order, each row summing to 1."""
     boxes = [tuple(int(v) for v in b) for b in boxes]
@@ -46,14 +62,24 @@ def classify_faces(
     if rgb.shape[0] * rgb.shape[1] > CROP_ABOVE_PIXELS:
         rgb, boxes = crop_around(rgb, boxes)
     flipped = np.ascontiguousarray(rgb[:, ::-1]) if flip_average else None
-    flipped_boxes = mirror_boxes(boxes, rgb.shape[1])
-    total = np.zeros((len(boxes), len(EMOTIONS)), dtype=np.float64)
-    for classifier in classifiers:
-        probs = np.asarray(classifier.predict(rgb, boxes), dtype=np.float64)
+    n = len(boxes)
+    total = np.zeros((n, len(EMOTIONS)), dtype=np.float64)
+    members = calibration.members if calibration is not None else (1.0,) * len(classifiers)
+    if len(members) != len(classifiers):
+        raise ValueError(f"calibration for {len(members)} classifiers, {len(classifiers)} given")
+    for classifier, member_weight in zip(classifiers, members, strict=True):
+        grow = float(getattr(classifier, "grow", 0.0))
+        views = classifier_views(classifier, test_time_crops)
+        # one call a classifier (and one for the mirror): every view of every face
+        batch = [view.apply(box, grow) for view in views for box in boxes]
+        probs = np.asarray(classifier.predict(rgb, batch), dtype=np.float64)
         if flipped is not None:
-            probs = (probs + np.asarray(classifier.predict(flipped, flipped_boxes), dtype=np.float64)) / 2.0
-        total += probs
-    total /= max(1, len(classifiers))
+            mirrored = mirror_boxes(batch, rgb.shape[1])
+            probs = (probs + np.asarray(classifier.predict(flipped, mirrored), dtype=np.float64)) / 2.0
+        total += member_weight * probs.reshape(len(views), n, len(EMOTIONS)).mean(axis=0)
+    total /= max(1e-12, sum(members))
+    if calibration is not None:
+        total *= np.asarray(calibration.emotions, dtype=np.float64)[None, :]
     total /= total.sum(axis=1, keepdims=True).clip(min=1e-12)
     return total.astype(np.float32)
 

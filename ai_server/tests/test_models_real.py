@@ -120,6 +120,7 @@ def test_fer_returns_a_row_for_a_box_at_the_border():
 def test_classifying_a_large_photo_on_the_crop_around_faces_changes_no_score(models):
     import cv2
 
+    from ai_server.classifiers.base import View
     from ai_server.pipeline.classify import CROP_ABOVE_PIXELS, classify_faces, mirror_boxes
 
     big = cv2.resize(photos.astronaut(), (2048, 2048), interpolation=cv2.INTER_CUBIC)
@@ -127,8 +128,10 @@ def test_classifying_a_large_photo_on_the_crop_around_faces_changes_no_score(mod
     boxes = [tuple(v * 4 for v in photos.ASTRONAUT_FACE)]
     (fer,) = models.classifiers
     mirrored = np.ascontiguousarray(big[:, ::-1])
-    want = (fer.predict(big, boxes) + fer.predict(mirrored, mirror_boxes(boxes, 2048))) / 2
-    np.testing.assert_allclose(classify_faces([fer], big, boxes), want, atol=1e-5)
+    for views in (False, True):  # the crop keeps room for every test-time view
+        crops = [v.apply(b, fer.grow) for v in (fer.test_time_views if views else [View()]) for b in boxes]
+        want = ((fer.predict(big, crops) + fer.predict(mirrored, mirror_boxes(crops, 2048))) / 2).mean(axis=0)
+        np.testing.assert_allclose(classify_faces([fer], big, boxes, test_time_crops=views)[0], want, atol=1e-5)
 
 
 def test_compiled_mtcnn_finds_the_same_faces_as_the_eager_one(mtcnn_app):

@@ -1,0 +1,1 @@
+"""Offline training steps. Never imported by the services (an import-linter contract)."""
