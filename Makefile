@@ -121,8 +121,9 @@ bench: install
 # ---------------------------------------------------------------- offline training
 # The VGG48 expression classifier (docs/expression-models.md, its MODEL_CARD.md). Offline:
 # hours of CPU, needs FER2013 (FER2013=path to fer2013_train_publictest.npz), never run by
-# `make test` or CI. Resumable: run it again after an interruption. Then export the best
-# checkpoint into ai_server/classifiers/weights/vgg48 and choose crops and calibration.
+# `make test` or CI. Resumable: run it again after an interruption. Then export the last
+# epoch's weights (what is committed; the model card says why) into
+# ai_server/classifiers/weights/vgg48, and measure crops, views and calibration.
 TRAIN_VENV := .venv-train
 TRAIN_OUT ?= var/train/vgg48
 train-expression: $(VENV)/.stamp
@@ -131,6 +132,6 @@ train-expression: $(VENV)/.stamp
 	$(TRAIN_VENV)/bin/pip install -q --disable-pip-version-check -r requirements/train.txt
 	OMP_WAIT_POLICY=PASSIVE nice $(TRAIN_VENV)/bin/python -m training.expression train --data "$(FER2013)" --out $(TRAIN_OUT)
 	ASTRONAUT_PNG=$$($(PY) -c 'import skimage.data, os; print(os.path.join(os.path.dirname(skimage.data.__file__), "astronaut.png"))') \
-	  $(TRAIN_VENV)/bin/python -m training.expression export --checkpoint $(TRAIN_OUT)/best.pt --out ai_server/classifiers/weights/vgg48
+	  $(TRAIN_VENV)/bin/python -m training.expression export --checkpoint $(TRAIN_OUT)/last.pt --which model --data "$(FER2013)" --out ai_server/classifiers/weights/vgg48
 	rm -rf $(dir $(TRAIN_OUT))eval/vgg48
 	$(PY) -m training.expression evaluate --data "$(FER2013)" --cache $(dir $(TRAIN_OUT))eval

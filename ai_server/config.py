@@ -21,7 +21,7 @@ def defaults() -> dict[str, Any]:
         # u2netp (4.5 MB) or isnet-general-use (170 MB); both Apache-2.0.
         "CUTOUT_MODEL": "u2netp",
         "CUTOUT_MODEL_PATH": "",  # empty: <MODELS_DIR>/<CUTOUT_MODEL>.onnx
-        "EMOTION_MODELS": "fer,human",
+        "EMOTION_MODELS": "fer,human,vgg48",
         "FLIP_AVERAGE": True,
         # Score each face at several shifted crops per classifier (their test_time_views)
         # and average: measured better on FER2013 PublicTest (docs/expression-models.md).
@@ -29,6 +29,10 @@ def defaults() -> dict[str, Any]:
         # on | off: per-emotion weights measured on PublicTest for the chosen ensemble
         # (classifiers.CALIBRATION); an ensemble without measured weights is left as is.
         "EMOTION_CALIBRATION": "on",
+        # Threads one classify call may use in each onnxruntime classifier (human, vgg48).
+        # 2: a lone request's faces are scored on both cores of a small machine (about half
+        # the latency); concurrent requests share them (threads wait, they do not spin).
+        "CLASSIFIER_THREADS": 2,
         # centerface | mtcnn (ai_server/detectors); the default measured best on annotated group photos.
         "DETECTOR": "centerface",
         # The three below default (None) to the chosen detector's measured settings

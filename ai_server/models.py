@@ -58,6 +58,7 @@ class Models:
         unknown = [n for n in self.emotion_names if n not in REGISTRY]
         if unknown or not self.emotion_names:
             raise ValueError(f"AI_EMOTION_MODELS: unknown {unknown or 'empty'}; choose from {sorted(REGISTRY)}")
+        self.classifier_threads = max(1, int(config.get("CLASSIFIER_THREADS") or 1))
         calibration = str(config.get("EMOTION_CALIBRATION", "on")).strip().lower()
         if calibration not in ("on", "off"):
             raise ValueError(f"AI_EMOTION_CALIBRATION={calibration!r}: choose on or off")
@@ -96,7 +97,8 @@ class Models:
                     loaded = []
                     for name in self.emotion_names:
                         clf, self.load_seconds[name] = _timed(
-                            name, lambda n=name: REGISTRY[n](self.models_dir), key=(name, str(self.models_dir)))
+                            name, lambda n=name: REGISTRY[n](self.models_dir, self.classifier_threads),
+                            key=(name, str(self.models_dir), self.classifier_threads))
                         loaded.append(clf)
                     self._classifiers = loaded
         return self._classifiers

@@ -17,7 +17,7 @@ import numpy as np
 import onnxruntime as ort
 from PIL import Image
 
-from ai_server.classifiers.base import EMOTIONS, GRID4_AXIS8, Box, View, crop_replicate
+from ai_server.classifiers.base import EMOTIONS, GRID4, LUMA, Box, View, crop_replicate, grey_region
 from ai_server.classifiers.human_convert import INPUT_NAME, OUTPUT_NAME
 from ai_server.classifiers.human_install import (
     MODEL_FILE,
@@ -29,8 +29,6 @@ from ai_server.classifiers.human_install import (
 log = logging.getLogger(__name__)
 
 INPUT_SIZE = 64
-# ITU-R 601 luma, the weights human (and MATLAB's rgb2gray) use.
-_LUMA = np.array([0.2989, 0.5870, 0.1140], dtype=np.float32)
 
 
 class ModelNotInstalledError(RuntimeError):
@@ -39,7 +37,11 @@ class ModelNotInstalledError(RuntimeError):
 
 def preprocess(image: np.ndarray, box: Box) -> np.ndarray:
     """(64, 64, 1) float32 in [-1, 1] for one face."""
-    gray = crop_replicate(image, box).astype(np.float32) @ _LUMA
+    return preprocess_grey(crop_replicate(image, box).astype(np.float32) @ LUMA)
+
+
+def preprocess_grey(gray: np.ndarray) -> np.ndarray:
+    """The grey face crop (float32 levels) -> (64, 64, 1) float32 in [-1, 1]."""
     # Pillow's bicubic filter widens its support when shrinking (antialiasing);
     # photo faces are often 5-20x larger than the 48 px FER2013 crops the net saw,
     # and OpenCV's fixed 4x4 bicubic would alias there.
@@ -53,10 +55,11 @@ class HumanEmotionClassifier:
 
     name = "human"
     # Trained on whole 48 px FER2013 faces: the box as given measures best on PublicTest
-    # (0.656; grown 4 % / 8 %: less), a 3x3 grid of 4 % shifts plus 8 % shifts best of
-    # the view sets (0.673). docs/expression-models.md.
+    # (0.656; narrowed 4 %, grown 4 % / 8 %: less), and a 3x3 grid of 4 % shifts is the
+    # cheapest view set within 0.002 of the best (0.671; with four 8 % shifts more, 0.673).
+    # docs/expression-models.md.
     grow = 0.0
-    test_time_views: tuple[View, ...] = GRID4_AXIS8
+    test_time_views: tuple[View, ...] = GRID4
 
     def __init__(self, models_dir: Path | str | None = None, *, threads: int = 1) -> None:
         models_dir = Path(models_dir) if models_dir else default_models_dir()
@@ -67,10 +70,12 @@ class HumanEmotionClassifier:
                 "(or leave `human` out of AI_EMOTION_MODELS)")
         started = time.perf_counter()
         options = ort.SessionOptions()
-        # Small net, small batches: one thread a call is fastest and leaves the
-        # other cores to the other gunicorn workers.
+        # AI_CLASSIFIER_THREADS (default 2): a call's batch (every view of every face)
+        # is split over the cores; 1 leaves the other cores to other workers.
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # Idle pool threads sleep instead of spinning: several requests may share the cores.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(
             str(path), sess_options=options, providers=["CPUExecutionProvider"])
         self.model_path = path
@@ -82,7 +87,8 @@ class HumanEmotionClassifier:
             return np.zeros((0, len(EMOTIONS)), dtype=np.float32)
         if image.ndim != 3 or image.shape[2] != 3:
             raise ValueError(f"expected an HxWx3 RGB image, got shape {image.shape}")
-        batch = np.stack([preprocess(image, box) for box in boxes])
+        gray, boxes = grey_region(image, boxes)  # grey once for every crop of the call
+        batch = np.stack([preprocess_grey(crop_replicate(gray, box)) for box in boxes])
         # InferenceSession.run is thread-safe; no lock needed.
         probs = self._session.run([OUTPUT_NAME], {INPUT_NAME: batch})[0]
         return probs.astype(np.float32, copy=False)

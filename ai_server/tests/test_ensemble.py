@@ -38,8 +38,8 @@ def _mirror(image: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(image[:, ::-1])
 
 
-def test_default_ensemble_is_fer_and_human(ensemble):
-    assert [c.name for c in ensemble] == ["fer", "human"]
+def test_default_ensemble_is_fer_human_and_vgg48(ensemble):
+    assert [c.name for c in ensemble] == ["fer", "human", "vgg48"]
     assert calibration_for([c.name for c in ensemble]) is not None
 
 
@@ -121,7 +121,7 @@ def default_app(tiny_cutout_model, ensemble):
 
 def test_healthz_lists_the_classifiers_loaded_and_calibrated(default_app):
     health = default_app.test_client().get("/healthz").get_json()
-    assert health["emotion_models"] == ["fer", "human"]
+    assert health["emotion_models"] == ["fer", "human", "vgg48"]
     assert all(c["loaded"] for c in health["classifiers"])
     assert health["calibrated"] is True
 
@@ -141,3 +141,9 @@ def test_analyze_scores_are_the_ensemble_scores(default_app, ensemble, astronaut
     for face, row in zip(faces, want, strict=True):
         np.testing.assert_allclose([face["scores"][e] for e in EMOTIONS], row, atol=1e-4)
     assert faces[0]["emotion"] == "happy"
+
+
+def test_an_ensemble_without_measured_weights_is_a_plain_average(app):
+    # the shared test app runs FER alone: no calibration was measured for it
+    assert calibration_for(["fer"]) is None
+    assert app.test_client().get("/healthz").get_json()["calibrated"] is False

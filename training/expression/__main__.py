@@ -27,6 +27,9 @@ def main(argv: list[str] | None = None) -> None:
     e = sub.add_parser("export", help="best.pt -> ONNX (float16 weights) + manifest.json")
     e.add_argument("--checkpoint", type=Path, required=True)
     e.add_argument("--out", type=Path, required=True)
+    e.add_argument("--which", choices=("model", "ema"), default="model",
+                   help="best.pt: model (its EMA weights); last.pt: model (live) or ema")
+    e.add_argument("--data", type=Path, help="measure PublicTest accuracy again for the manifest")
 
     v = sub.add_parser("evaluate", help="choose crops, test-time views and calibration on PublicTest")
     v.add_argument("--data", type=Path, required=True)
@@ -42,7 +45,7 @@ def main(argv: list[str] | None = None) -> None:
     elif a.cmd == "export":
         from training.expression.export import export
 
-        export(a.checkpoint, a.out)
+        export(a.checkpoint, a.out, a.which, a.data)
     else:
         from training.expression.evaluate import run
 

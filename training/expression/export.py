@@ -75,11 +75,19 @@ def reference_faces() -> np.ndarray:
     return np.round(np.stack(faces)[:, None]).astype(np.float32)
 
 
-def export(checkpoint: Path, out: Path) -> Path:
+def export(checkpoint: Path, out: Path, which: str = "model", data: Path | None = None) -> Path:
+    """which: "model" (best.pt holds the EMA weights there; last.pt the live ones) or "ema"
+    (last.pt's EMA). With ``data`` the PublicTest accuracy is measured again for the manifest."""
     ck = torch.load(checkpoint, weights_only=False)
     net = Vgg48()
-    net.load_state_dict(ck["model"])
+    net.load_state_dict(ck[which])
     net.eval()
+    if data is not None:
+        from training.expression import data as fer_data
+        from training.expression.train import evaluate
+
+        arrays = fer_data.load(data)
+        ck["val"] = evaluate(net, arrays["x_val"], arrays["y_val"].astype(np.int64))
     model = _WithSoftmax(net).eval()
     buf = io.BytesIO()
     torch.onnx.export(
@@ -105,7 +113,7 @@ def export(checkpoint: Path, out: Path) -> Path:
         "parameters": parameter_count(net),
         "input": "faces: (N, 1, 48, 48) float32 grey levels 0..255",
         "output": "probs: (N, 7) float32, classes angry disgust fear happy sad surprise neutral",
-        "trained": {"config": ck["config"], "epoch": ck["epoch"],
+        "trained": {"config": ck["config"], "epoch": ck["epoch"], "checkpoint": f"{checkpoint.name}:{which}",
                     "publictest_accuracy_flip": round(ck["val"]["acc"], 4),
                     "publictest_per_class": {k: round(v, 4) for k, v in ck["val"]["per_class"].items()}},
         "reference": {"tolerance": TOLERANCE, "onnx_vs_torch_max_diff": diff,
