@@ -215,9 +215,12 @@ def test_the_jobs_stuck_rule_is_loaded_and_evaluates(stack_cfg, finished_jobs):
     groups = requests.get(f"{stack_cfg.prometheus_url}/api/v1/rules", timeout=10).json()
     rules = {r["name"]: r for g in groups["data"]["groups"] for r in g["rules"]}
     assert rules["JobsStuck"]["health"] == "ok" and rules["JobsStuck"]["state"] == "inactive"
-    # No job waits once they are done: the gauge says 0, not "no data".
-    ages = prom_query(stack_cfg, "igemoji_oldest_unfinished_job_age_seconds")
-    assert [float(a["value"][1]) for a in ages] == [0.0]
+    # No job waits once they are done: the gauge says 0, not "no data". The last scrape
+    # may predate the jobs finishing: wait for the next ones (scrape interval 5 s).
+    deadline = time.monotonic() + 30
+    while [float(a["value"][1]) for a in prom_query(stack_cfg, "igemoji_oldest_unfinished_job_age_seconds")] != [0.0]:
+        assert time.monotonic() < deadline, prom_query(stack_cfg, "igemoji_oldest_unfinished_job_age_seconds")
+        time.sleep(1)
 
 
 def test_nginx_counts_the_api_requests_it_answered(stack_cfg, finished_jobs):
@@ -242,19 +245,25 @@ def test_a_killed_worker_is_restarted_by_the_supervisor(stack_cfg, user):
 def test_a_dead_ai_server_loses_no_job_shows_as_down_and_comes_back(stack_cfg, user):
     victim = stack_cfg.ai_servers  # the last replica
     pid = stack.program_pid(stack_cfg, f"ai{victim}")
-    os.killpg(pid, signal.SIGKILL)  # a crash, not a graceful stop
     port = stack_cfg.ai_port(victim - 1)
+    instance = f'up{{job="ai", instance="127.0.0.1:{port}"}}'
+
+    # Hung first (SIGSTOP), so Prometheus sees it down: the supervisor restarts a dead
+    # one in about a second, less than a scrape interval, and a scrape may miss that.
+    os.killpg(pid, signal.SIGSTOP)
+    try:
+        deadline = time.monotonic() + 60
+        while prom_query(stack_cfg, f"{instance} == 0") == []:
+            assert time.monotonic() < deadline, "Prometheus does not report the hung ai_server"
+            time.sleep(1)
+    finally:
+        os.killpg(pid, signal.SIGKILL)  # then a crash, not a graceful stop
 
     # nginx sends the worker's request on to a live replica.
     for _ in range(2):
         task_id = user.submit_job(user.first_template_id(), astronaut_jpeg())
         assert user.wait(f"faces/tasks/{task_id}", done=("done", "failed"))["status"] == "done"
 
-    instance = f'up{{job="ai", instance="127.0.0.1:{port}"}}'
-    deadline = time.monotonic() + 60
-    while prom_query(stack_cfg, f"{instance} == 0") == []:
-        assert time.monotonic() < deadline, "Prometheus does not report the dead ai_server"
-        time.sleep(1)
     deadline = time.monotonic() + 300
     while prom_query(stack_cfg, f"{instance} == 1") == []:
         assert time.monotonic() < deadline, "the ai_server did not come back"
