@@ -10,6 +10,7 @@ mirror images, averages the classifiers, then applies the per-emotion calibratio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -115,3 +116,12 @@ def grey_region(image: np.ndarray, boxes: list[Box]) -> tuple[np.ndarray, list[B
         raise ValueError(f"face boxes {[list(b) for b in boxes]} are outside the {width}x{height} image")
     grey = image[y0:y1, x0:x1].astype(np.float32) @ LUMA
     return grey, [(int(x) - x0, int(y) - y0, int(w), int(h)) for x, y, w, h in boxes]
+
+
+def grey_batch(image: np.ndarray, boxes: list[Box], prepare: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """Every box's grey crop, prepared for a net by ``prepare`` and stacked: the batch of
+    one call of the grey onnxruntime classifiers (human, vgg48)."""
+    if image.ndim != 3 or image.shape[2] != 3:
+        raise ValueError(f"expected an HxWx3 RGB image, got shape {image.shape}")
+    gray, boxes = grey_region(image, boxes)  # grey once for every crop of the call
+    return np.stack([prepare(crop_replicate(gray, box)) for box in boxes])

@@ -17,7 +17,7 @@ import numpy as np
 import onnxruntime as ort
 from PIL import Image
 
-from ai_server.classifiers.base import EMOTIONS, GRID4, LUMA, Box, View, crop_replicate, grey_region
+from ai_server.classifiers.base import EMOTIONS, GRID4, LUMA, Box, View, crop_replicate, grey_batch
 from ai_server.classifiers.human_convert import INPUT_NAME, OUTPUT_NAME
 from ai_server.classifiers.human_install import (
     MODEL_FILE,
@@ -85,10 +85,7 @@ class HumanEmotionClassifier:
     def predict(self, image: np.ndarray, boxes: list[Box]) -> np.ndarray:
         if not boxes:
             return np.zeros((0, len(EMOTIONS)), dtype=np.float32)
-        if image.ndim != 3 or image.shape[2] != 3:
-            raise ValueError(f"expected an HxWx3 RGB image, got shape {image.shape}")
-        gray, boxes = grey_region(image, boxes)  # grey once for every crop of the call
-        batch = np.stack([preprocess_grey(crop_replicate(gray, box)) for box in boxes])
+        batch = grey_batch(image, boxes, preprocess_grey)
         # InferenceSession.run is thread-safe; no lock needed.
         probs = self._session.run([OUTPUT_NAME], {INPUT_NAME: batch})[0]
         return probs.astype(np.float32, copy=False)

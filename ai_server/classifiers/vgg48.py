@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 import onnxruntime as ort
 
-from ai_server.classifiers.base import AXIS8, EMOTIONS, LUMA, Box, View, crop_replicate, grey_region
+from ai_server.classifiers.base import AXIS8, EMOTIONS, LUMA, Box, View, crop_replicate, grey_batch
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,4 @@ class Vgg48Classifier:
     def predict(self, image: np.ndarray, boxes: list[Box]) -> np.ndarray:
         if not boxes:
             return np.zeros((0, len(EMOTIONS)), dtype=np.float32)
-        if image.ndim != 3 or image.shape[2] != 3:
-            raise ValueError(f"expected an HxWx3 RGB image, got shape {image.shape}")
-        gray, boxes = grey_region(image, boxes)  # grey once for every crop of the call
-        return self.predict_faces(np.stack([preprocess_grey(crop_replicate(gray, box)) for box in boxes]))
+        return self.predict_faces(grey_batch(image, boxes, preprocess_grey))
