@@ -64,12 +64,7 @@ def cached(cache: Path, name: str, grow: float, faces: np.ndarray, clf_box: list
     if path.exists():
         return np.load(path)
     if not clf_box:
-        if name == "vgg48":  # the heaviest net: both cores (the service gives it one a worker thread)
-            from ai_server.classifiers.vgg48 import Vgg48Classifier
-
-            clf_box.append(Vgg48Classifier(threads=2))
-        else:
-            clf_box.append(REGISTRY[name](None))
+        clf_box.append(REGISTRY[name](None, 2))  # both cores, as AI_CLASSIFIER_THREADS' default
     started = time.time()
     preds = predictions(clf_box[0], faces, grow)
     path.parent.mkdir(parents=True, exist_ok=True)
