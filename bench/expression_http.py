@@ -18,32 +18,26 @@ import io
 import json
 import os
 import statistics
+import sys
 import time
-import urllib.request
-import uuid
 from pathlib import Path
 
 import numpy as np
+import requests
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
-EMOTIONS = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
+sys.path.insert(0, str(ROOT))
+
+from ai_server.classifiers.base import EMOTIONS  # noqa: E402
 
 
 def post(url: str, png: bytes, boxes: list) -> tuple[dict, float]:
-    boundary = uuid.uuid4().hex
-    body = b"".join([
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"f.png\"\r\n"
-        "Content-Type: image/png\r\n\r\n".encode(), png, b"\r\n",
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"boxes\"\r\n\r\n".encode(),
-        json.dumps(boxes).encode(), f"\r\n--{boundary}--\r\n".encode(),
-    ])
-    req = urllib.request.Request(url + "/v1/analyze", data=body, method="POST",
-                                 headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
     started = time.perf_counter()
-    with urllib.request.urlopen(req, timeout=60) as r:
-        out = json.loads(r.read())
-    return out, time.perf_counter() - started
+    resp = requests.post(url + "/v1/analyze", files={"image": ("f.png", png, "image/png")},
+                         data={"boxes": json.dumps(boxes)}, timeout=60)
+    resp.raise_for_status()
+    return resp.json(), time.perf_counter() - started
 
 
 def main() -> None:
@@ -58,8 +52,8 @@ def main() -> None:
         print("skipped: no FER2013 arrays (--data or $FER2013); they are never in the repository")
         return
     try:
-        health = json.loads(urllib.request.urlopen(a.url + "/healthz", timeout=10).read())
-    except OSError as exc:
+        health = requests.get(a.url + "/healthz", timeout=10).json()
+    except requests.RequestException as exc:
         print(f"skipped: no ai_server at {a.url} ({exc}); start `python -m ai_server` first")
         return
     with np.load(a.data, allow_pickle=False) as z:

@@ -102,6 +102,30 @@ def crop_replicate(image: np.ndarray, box: Box) -> np.ndarray:
 LUMA = np.array([0.2989, 0.5870, 0.1140], dtype=np.float32)
 
 
+def to_grey(rgb: np.ndarray) -> np.ndarray:
+    """RGB pixels -> float32 grey levels (LUMA)."""
+    return rgb.astype(np.float32) @ LUMA
+
+
+def grey_crop(image: np.ndarray, box: Box) -> np.ndarray:
+    """One face's grey crop (edges replicated past the image), as the grey nets see it."""
+    return to_grey(crop_replicate(image, box))
+
+
+def classifier_session(model: str | bytes, threads: int):
+    """The onnxruntime session of a grey classifier (human, vgg48): ``threads`` is
+    AI_CLASSIFIER_THREADS (default 2), the cores one call's batch (every view of every
+    face) is split over; 1 leaves the other cores to other workers."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    # Idle pool threads sleep instead of spinning: several requests may share the cores.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
+
+
 def grey_region(image: np.ndarray, boxes: list[Box]) -> tuple[np.ndarray, list[Box]]:
     """The grey (float32) part of ``image`` that every box's inside falls in, and the boxes
     in its coordinates: converted once for all the crops of a call (each test-time view
@@ -114,7 +138,7 @@ def grey_region(image: np.ndarray, boxes: list[Box]) -> tuple[np.ndarray, list[B
     y1 = min(height, max(int(b[1]) + int(b[3]) for b in boxes))
     if x1 <= x0 or y1 <= y0:
         raise ValueError(f"face boxes {[list(b) for b in boxes]} are outside the {width}x{height} image")
-    grey = image[y0:y1, x0:x1].astype(np.float32) @ LUMA
+    grey = to_grey(image[y0:y1, x0:x1])
     return grey, [(int(x) - x0, int(y) - y0, int(w), int(h)) for x, y, w, h in boxes]
 
 

@@ -14,10 +14,17 @@ import time
 from pathlib import Path
 
 import numpy as np
-import onnxruntime as ort
 from PIL import Image
 
-from ai_server.classifiers.base import EMOTIONS, GRID4, LUMA, Box, View, crop_replicate, grey_batch
+from ai_server.classifiers.base import (
+    EMOTIONS,
+    GRID4,
+    Box,
+    View,
+    classifier_session,
+    grey_batch,
+    grey_crop,
+)
 from ai_server.classifiers.human_convert import INPUT_NAME, OUTPUT_NAME
 from ai_server.classifiers.human_install import (
     MODEL_FILE,
@@ -37,7 +44,7 @@ class ModelNotInstalledError(RuntimeError):
 
 def preprocess(image: np.ndarray, box: Box) -> np.ndarray:
     """(64, 64, 1) float32 in [-1, 1] for one face."""
-    return preprocess_grey(crop_replicate(image, box).astype(np.float32) @ LUMA)
+    return preprocess_grey(grey_crop(image, box))
 
 
 def preprocess_grey(gray: np.ndarray) -> np.ndarray:
@@ -69,15 +76,7 @@ class HumanEmotionClassifier:
                 f"{path} is missing or does not match its manifest; run `make models` "
                 "(or leave `human` out of AI_EMOTION_MODELS)")
         started = time.perf_counter()
-        options = ort.SessionOptions()
-        # AI_CLASSIFIER_THREADS (default 2): a call's batch (every view of every face)
-        # is split over the cores; 1 leaves the other cores to other workers.
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        # Idle pool threads sleep instead of spinning: several requests may share the cores.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = ort.InferenceSession(
-            str(path), sess_options=options, providers=["CPUExecutionProvider"])
+        self._session = classifier_session(str(path), threads)
         self.model_path = path
         self.load_seconds = time.perf_counter() - started
         log.info("classifier_loaded name=%s path=%s seconds=%.3f", self.name, path, self.load_seconds)

@@ -18,9 +18,16 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import onnxruntime as ort
 
-from ai_server.classifiers.base import AXIS8, EMOTIONS, LUMA, Box, View, crop_replicate, grey_batch
+from ai_server.classifiers.base import (
+    AXIS8,
+    EMOTIONS,
+    Box,
+    View,
+    classifier_session,
+    grey_batch,
+    grey_crop,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +47,7 @@ def manifest(weights_dir: Path = WEIGHTS_DIR) -> dict:
 
 def preprocess(image: np.ndarray, box: Box) -> np.ndarray:
     """(1, 48, 48) float32 grey levels 0..255 for one face."""
-    return preprocess_grey(crop_replicate(image, box).astype(np.float32) @ LUMA)
+    return preprocess_grey(grey_crop(image, box))
 
 
 def preprocess_grey(gray: np.ndarray) -> np.ndarray:
@@ -72,12 +79,7 @@ class Vgg48Classifier:
         got = hashlib.sha256(data).hexdigest()
         if got != want:
             raise ModelFileError(f"{path}: sha256 {got} does not match the manifest's {want}")
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads  # AI_CLASSIFIER_THREADS, see human.py
-        options.inter_op_num_threads = 1
-        # Idle pool threads sleep instead of spinning: several requests may share the cores.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = ort.InferenceSession(data, sess_options=options, providers=["CPUExecutionProvider"])
+        self._session = classifier_session(data, threads)
         self._input = self._session.get_inputs()[0].name
         self.model_path = path
         self.load_seconds = time.perf_counter() - started
