@@ -54,6 +54,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # previous task when the worker was busy (bench/e2e.py, "queue").
         "polling_interval": 0.05,
     }
+    # kombu's transport, writing each message whole before it is visible (common/filesystem_broker.py)
+    CELERY_BROKER_TRANSPORT = "common.filesystem_broker:Transport"
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
 # A publish makes one quick attempt (common/broker.py); a worker or beat that
